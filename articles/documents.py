@@ -1,0 +1,298 @@
+"""The article document: the one canonical text of a published article.
+
+It is the export format, the import format and what the fingerprint hashes (see DESIGN.md,
+"The article document"). Everything here is a pure function of its arguments, so the exporter,
+the importer, the ``.md`` view and the stored fingerprint cannot drift apart.
+"""
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+FRONT_MATTER_FENCE = "+++"
+LANGUAGE_MARKER_PREFIX = "<!-- lang:"
+_LANGUAGE_MARKER = re.compile(r"<!-- lang: ([a-z]+(?:-[a-z]+)*) -->")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TOML_ERROR_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """One language's text of an article: what a reader sees in that language."""
+
+    title: str
+    summary: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ArticleDocument:
+    """An article as its document holds it. ``versions`` maps language codes to their text."""
+
+    section: str
+    slug: str
+    published: datetime
+    versions: dict[str, LanguageVersion] = field(default_factory=dict)
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read, with the line a person should look at."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def normalize_body(text: str | None) -> str:
+    """The body as the document stores it: ``\\n`` line ends, no trailing spaces, no outer blank
+    lines."""
+    lines = [line.rstrip(" \t") for line in (text or "").replace("\r\n", "\n").split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def find_language_marker(body: str | None) -> int | None:
+    """The 1-based line of ``body`` that starts with ``<!-- lang:``, or None: such a line would
+    split the document, so a body may not contain one."""
+    for number, line in enumerate((body or "").splitlines(), start=1):
+        if line.startswith(LANGUAGE_MARKER_PREFIX):
+            return number
+    return None
+
+
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string, escaped exactly as DESIGN.md prescribes."""
+    characters = []
+    for character in value:
+        if character in _TOML_ESCAPES:
+            characters.append(_TOML_ESCAPES[character])
+        elif unicodedata.category(character) == "Cc":
+            characters.append(f"\\u{ord(character):04X}")
+        else:
+            characters.append(character)
+    return '"' + "".join(characters) + '"'
+
+
+def build(document: ArticleDocument, *, languages: list[str], timezone: tzinfo) -> bytes:
+    """The document's bytes. ``languages`` gives the site's language order; versions in other
+    languages are not written."""
+    codes = [code for code in languages if code in document.versions]
+    published = document.published.astimezone(timezone).replace(microsecond=0)
+    lines = [
+        FRONT_MATTER_FENCE,
+        f"section = {toml_string(document.section)}",
+        f"slug = {toml_string(document.slug)}",
+        f"published = {published.isoformat()}",
+        "languages = [" + ", ".join(toml_string(code) for code in codes) + "]",
+    ]
+    for code in codes:
+        version = document.versions[code]
+        lines += ["", f"[{code}]", f"title = {toml_string(version.title)}"]
+        if version.summary:
+            lines.append(f"summary = {toml_string(version.summary)}")
+    lines.append(FRONT_MATTER_FENCE)
+    for code in codes:
+        lines += ["", f"<!-- lang: {code} -->", "", normalize_body(document.versions[code].body)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def fingerprint(data: bytes) -> str:
+    """The Git blob id of ``data``: what ``git hash-object --stdin`` prints for the same bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def parse(data: bytes, *, languages: list[str]) -> ArticleDocument:
+    """Read a document, raising :class:`DocumentError` with the line of the first problem.
+
+    ``languages`` are the codes the site publishes in. Windows line ends are accepted; anything
+    that would be lost or misread on import is refused rather than guessed at.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DocumentError(line, "the file is not UTF-8 text") from error
+    if text.startswith("\ufeff"):
+        raise DocumentError(
+            1, "the file starts with a byte order mark; save it as UTF-8 without BOM"
+        )
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[0] != FRONT_MATTER_FENCE:
+        raise DocumentError(1, 'the first line must be "+++", which opens the front matter')
+    try:
+        closing = lines.index(FRONT_MATTER_FENCE, 1)
+    except ValueError:
+        raise DocumentError(
+            1, 'the front matter opened here is never closed by a "+++" line'
+        ) from None
+    front = _FrontMatter(lines[1:closing], first_line=2, languages=languages)
+    return front.document(_read_bodies(lines, closing + 1, front))
+
+
+class _FrontMatter:
+    """The TOML between the fences, with enough of its layout kept to point at a line."""
+
+    _TOP_LEVEL_KEYS = ("section", "slug", "published", "languages")
+    _LANGUAGE_KEYS = ("title", "summary")
+
+    def __init__(self, lines: list[str], *, first_line: int, languages: list[str]):
+        self.lines = lines
+        self.first_line = first_line
+        self.site_languages = languages
+        try:
+            self.values = tomllib.loads("\n".join(lines))
+        except tomllib.TOMLDecodeError as error:
+            message = str(error)
+            position = _TOML_ERROR_POSITION.search(message)
+            if position and position.group(1):
+                line = int(position.group(1)) + first_line - 1
+            else:
+                line = first_line + len(lines) - 1
+            reason = _TOML_ERROR_POSITION.sub("", message)
+            raise DocumentError(line, f"the front matter is not valid TOML: {reason}") from None
+        self.languages = self._check_languages()
+
+    def line_of(self, key: str, table: str | None = None) -> int:
+        """The line where ``key`` is set (in ``table``), else the table's header, else the first."""
+        header = re.compile(r'\s*\[\s*"?([^"\]]+)"?\s*\]')
+        assignment = re.compile(rf'\s*"?{re.escape(key)}"?\s*=')
+        current = None
+        table_line = None
+        for offset, line in enumerate(self.lines):
+            if match := header.match(line):
+                current = match.group(1).strip()
+                if current == table and table_line is None:
+                    table_line = offset + self.first_line
+            elif current == table and assignment.match(line):
+                return offset + self.first_line
+        return table_line or self.first_line
+
+    def fail(self, message: str, key: str, table: str | None = None):
+        raise DocumentError(self.line_of(key, table), message)
+
+    def _check_languages(self) -> list[str]:
+        for key in self.values:
+            if key not in self._TOP_LEVEL_KEYS and key not in self.site_languages:
+                known = ", ".join(self._TOP_LEVEL_KEYS + tuple(self.site_languages))
+                self.fail(f"unknown key or language {key!r}; expected one of {known}", key, key)
+        for key in self._TOP_LEVEL_KEYS:
+            if key not in self.values:
+                raise DocumentError(self.first_line, f"the front matter has no {key!r}")
+        codes = self.values["languages"]
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            self.fail('"languages" must be a non-empty list of language codes', "languages")
+        for code in codes:
+            if code not in self.site_languages:
+                supported = ", ".join(self.site_languages)
+                self.fail(f"unknown language {code!r}; Newsroom publishes {supported}", "languages")
+        if len(set(codes)) != len(codes):
+            self.fail('"languages" lists a language twice', "languages")
+        for code in self.site_languages:
+            if code in self.values and code not in codes:
+                self.fail(f"there is a [{code}] table but {code!r} is not in languages", code, code)
+        return codes
+
+    def _string(self, key: str, table: str | None = None, *, required: bool = True) -> str:
+        values = self.values if table is None else self.values.get(table, {})
+        if key not in values:
+            if required:
+                where = f"[{table}]" if table else "the front matter"
+                self.fail(f"{where} has no {key!r}", key, table)
+            return ""
+        value = values[key]
+        if not isinstance(value, str):
+            self.fail(f"{key!r} must be a string", key, table)
+        return value
+
+    def _published(self) -> datetime:
+        value = self.values["published"]
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            self.fail(
+                '"published" must be a date and time with its offset, '
+                "like 2026-03-14T08:05:00+08:00",
+                "published",
+            )
+        return value
+
+    def _slug(self, key: str) -> str:
+        value = self._string(key)
+        if not _SLUG.fullmatch(value):
+            self.fail(f"{key!r} must use only a-z, 0-9 and single hyphens, got {value!r}", key)
+        return value
+
+    def _version(self, code: str, body: str) -> LanguageVersion:
+        table = self.values.get(code)
+        if not isinstance(table, dict):
+            self.fail(f"{code!r} is in languages but there is no [{code}] table", "languages")
+        for key in table:
+            if key not in self._LANGUAGE_KEYS:
+                self.fail(f"unknown key {key!r} in [{code}]; expected title or summary", key, code)
+        title = self._string("title", code)
+        if not title.strip():
+            self.fail(f"the title in [{code}] is empty", "title", code)
+        summary = self._string("summary", code, required=False)
+        return LanguageVersion(title=title, summary=summary, body=body)
+
+    def document(self, bodies: dict[str, str]) -> ArticleDocument:
+        return ArticleDocument(
+            section=self._slug("section"),
+            slug=self._slug("slug"),
+            published=self._published(),
+            versions={code: self._version(code, bodies[code]) for code in self.languages},
+        )
+
+
+def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str, str]:
+    """Split the text after the front matter at its ``<!-- lang: CODE -->`` lines."""
+    bodies: dict[str, list[str]] = {}
+    current = None
+    expected = list(front.languages)
+    for offset, line in enumerate(lines[start:]):
+        number = start + offset + 1
+        if line.startswith(LANGUAGE_MARKER_PREFIX):
+            match = _LANGUAGE_MARKER.fullmatch(line)
+            if not match:
+                raise DocumentError(
+                    number, 'a language line must read exactly "<!-- lang: CODE -->"'
+                )
+            code = match.group(1)
+            if code in bodies:
+                raise DocumentError(
+                    number,
+                    f"a second <!-- lang: {code} --> line; a body may not contain a line "
+                    'starting with "<!-- lang:"',
+                )
+            if code not in front.languages:
+                raise DocumentError(number, f"{code!r} is not listed in languages")
+            if code != expected[0]:
+                raise DocumentError(
+                    number, f"bodies must follow the order of languages: expected {expected[0]!r}"
+                )
+            expected.pop(0)
+            current = code
+            bodies[code] = []
+        elif current is None:
+            if line.strip():
+                raise DocumentError(number, "text before the first <!-- lang: CODE --> line")
+        else:
+            bodies[current].append(line)
+    if expected:
+        front.fail(f"there is no <!-- lang: {expected[0]} --> body", "languages")
+    normalized = {code: normalize_body("\n".join(body)) for code, body in bodies.items()}
+    for code, body in normalized.items():
+        if not body:
+            marker_line = next(
+                start + offset + 1
+                for offset, line in enumerate(lines[start:])
+                if line == f"<!-- lang: {code} -->"
+            )
+            raise DocumentError(marker_line, f"the {code} body is empty")
+    return normalized

@@ -1,0 +1,64 @@
+"""Load Newsroom's demo content: four sections and the articles in ``articles/demo/``.
+
+Safe to run again: sections and articles are updated in place. With DEBUG on it also makes the
+development admin account and prints its login.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from articles.models import Section
+
+DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo"
+
+DEMO_SECTIONS = [
+    ("world", "国际", "World", "来自世界各地的报道。", "Reports from around the world."),
+    ("city", "城市", "City", "我们这座城市的日常与变化。", "Daily life and change in our city."),
+    ("culture", "文化", "Culture", "艺术、手艺与阅读。", "Arts, crafts and books."),
+    ("science", "科学", "Science", "实验室、田野与天空。", "Laboratories, fields and skies."),
+]
+
+DEV_USERNAME = "admin"
+DEV_PASSWORD = "newsroom-dev"
+
+
+class Command(BaseCommand):
+    help = "Load the demo sections and articles (and, with DEBUG on, a development admin)."
+
+    def handle(self, *args, **options):
+        for position, (slug, name_zh, name_en, about_zh, about_en) in enumerate(DEMO_SECTIONS):
+            Section.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "name_zh_hans": name_zh,
+                    "name_en": name_en,
+                    "description_zh_hans": about_zh,
+                    "description_en": about_en,
+                    "position": position,
+                },
+            )
+        call_command("import_articles", str(DEMO_ARTICLES), stdout=self.stdout)
+        if settings.DEBUG:
+            self.make_dev_admin()
+        else:
+            self.stdout.write("DEBUG is off, so no development admin account was made.")
+
+    def make_dev_admin(self) -> None:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=DEV_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created:
+            user.set_password(DEV_PASSWORD)
+            user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Development admin: http://127.0.0.1:8000/admin/  "
+                f"user {DEV_USERNAME!r}, password {DEV_PASSWORD!r}"
+                + ("" if created else " (unless you changed it)")
+            )
+        )

@@ -1,0 +1,84 @@
+"""Template tags for reader pages: navigation, the language switcher, dates and Markdown."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
+
+from articles import models
+from articles.rendering import render_markdown
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/section_navigation.html", takes_context=True)
+def section_navigation(context):
+    current = context.get("section") or getattr(context.get("article"), "section", None)
+    return {
+        "sections": models.Section.objects.visible(),
+        "current_section": current,
+        "LANGUAGE_CODE": get_language(),
+    }
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """A link per language to the page the reader is on, in that language."""
+    request = context["request"]
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        links.append(
+            {
+                "code": code,
+                "lang": models.html_lang(code),
+                "name": get_language_info(code)["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "is_current": code == current,
+            }
+        )
+    return {"links": links}
+
+
+@register.filter
+def html_lang(code: str) -> str:
+    return models.html_lang(code)
+
+
+@register.filter
+def publication_date(value) -> str:
+    """``2026-03-14 (Saturday)`` in the site's time zone, the weekday in the interface language."""
+    local = timezone.localtime(value)
+    return _("%(date)s (%(weekday)s)") % {
+        "date": local.strftime("%Y-%m-%d"),
+        "weekday": date_format(local, "l"),
+    }
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    return timezone.localtime(value).isoformat()
+
+
+@register.filter
+def markdown(text: str) -> str:
+    return mark_safe(render_markdown(text))
+
+
+@register.filter
+def title_in(article, language: str):
+    return article.title_in(language)
+
+
+@register.filter
+def summary_in(article, language: str):
+    return article.summary_in(language)
+
+
+@register.filter
+def name_in(section, language: str):
+    return section.name_in(language)

@@ -1,0 +1,20 @@
+"""gunicorn's configuration for Newsroom (read from the repo root by `make serve`).
+
+Environment: PORT (default 8000), BIND (overrides host and port), WEB_CONCURRENCY (workers,
+default two per core plus one), GUNICORN_TIMEOUT (seconds, default 30).
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "newsroom.wsgi:application"
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Load the app before forking so workers share its memory and a bad configuration stops the
+# server at once instead of crashing each worker in turn.
+preload_app = True
+accesslog = "-"
+errorlog = "-"
+# The proxy in front of gunicorn sets X-Forwarded-* (see README, "Production").
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
