@@ -253,6 +253,7 @@ class _FrontMatter:
 def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str, str]:
     """Split the text after the front matter at its ``<!-- lang: CODE -->`` lines."""
     bodies: dict[str, list[str]] = {}
+    marker_lines: dict[str, int] = {}
     current = None
     expected = list(front.languages)
     for offset, line in enumerate(lines[start:]):
@@ -267,8 +268,8 @@ def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str,
             if code in bodies:
                 raise DocumentError(
                     number,
-                    f"a second <!-- lang: {code} --> line; a body may not contain a line "
-                    'starting with "<!-- lang:"',
+                    f"a second <!-- lang: {code} --> line (the first is on line "
+                    f'{marker_lines[code]}); a body may not contain a line starting with "<!-- lang:"',
                 )
             if code not in front.languages:
                 raise DocumentError(number, f"{code!r} is not listed in languages")
@@ -279,6 +280,7 @@ def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str,
             expected.pop(0)
             current = code
             bodies[code] = []
+            marker_lines[code] = number
         elif current is None:
             if line.strip():
                 raise DocumentError(number, "text before the first <!-- lang: CODE --> line")
@@ -289,10 +291,5 @@ def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str,
     normalized = {code: normalize_body("\n".join(body)) for code, body in bodies.items()}
     for code, body in normalized.items():
         if not body:
-            marker_line = next(
-                start + offset + 1
-                for offset, line in enumerate(lines[start:])
-                if line == f"<!-- lang: {code} -->"
-            )
-            raise DocumentError(marker_line, f"the {code} body is empty")
+            raise DocumentError(marker_lines[code], f"the {code} body is empty")
     return normalized

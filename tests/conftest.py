@@ -1,0 +1,80 @@
+"""Fixtures that build sections and articles in a line, and read pages as a reader would."""
+
+import io
+import itertools
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article, Section
+
+DOCUMENTS = Path(__file__).parent / "documents"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def make_section(db):
+    def make(slug="world", *, name_zh_hans="国际", name_en="World", **fields) -> Section:
+        section, _created = Section.objects.get_or_create(
+            slug=slug, defaults={"name_zh_hans": name_zh_hans, "name_en": name_en, **fields}
+        )
+        return section
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_section):
+    """``make_article(title_en=None, body_en=None)`` makes a Chinese-only article, and so on."""
+    numbers = itertools.count(1)
+
+    def make(section=None, slug=None, **fields) -> Article:
+        number = next(numbers)
+        values = {
+            "title_zh_hans": f"第{number}篇报道",
+            "summary_zh_hans": f"第{number}篇报道的摘要。",
+            "body_zh_hans": f"第{number}篇报道的正文。",
+            "title_en": f"Report number {number}",
+            "summary_en": f"The summary of report {number}.",
+            "body_en": f"The text of report {number}.",
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(hours=number),
+        }
+        values.update(fields)
+        article = Article(
+            section=section or make_section(), slug=slug or f"report-{number}", **values
+        )
+        article.full_clean()
+        article.save()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def example_document() -> bytes:
+    """DESIGN.md's example document, whose fingerprint DESIGN.md gives."""
+    return (DOCUMENTS / "river-ferry-returns.md").read_bytes()
+
+
+@pytest.fixture
+def example_article(db, example_document, make_section, tmp_path):
+    make_section("world")
+    path = tmp_path / "river-ferry-returns.md"
+    path.write_bytes(example_document)
+    call_command("import_articles", str(path), stdout=io.StringIO())
+    return Article.objects.get(slug="river-ferry-returns")
+
+
+def page(response) -> BeautifulSoup:
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content, "lxml")
+
+
+def at(year, month, day, hour=12, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)

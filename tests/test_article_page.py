@@ -1,0 +1,252 @@
+"""Every point of "What a reader sees on an article page", in both interface languages."""
+
+import subprocess
+
+import pytest
+from bs4 import BeautifulSoup
+
+from articles.models import Article
+
+from .conftest import at, page
+
+
+def git_hash_object(data: bytes) -> str:
+    result = subprocess.run(
+        ["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode().strip()
+
+
+def versions(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """(lang, title) of each language block, in page order."""
+    return [
+        (block["lang"], block.find(["h1", "h2"]).get_text(strip=True))
+        for block in soup.select("main article[lang]")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-hans", "← 返回 World"), ("en", "← Back to World")]
+)
+def test_back_link_names_the_section_in_the_interface_language(
+    client, make_section, make_article, language, text
+):
+    section = make_section("world", name_zh_hans="World", name_en="World")
+    make_article(section=section, slug="harbour")
+
+    soup = page(client.get(f"/{language}/world/harbour/"))
+    back = soup.select_one("main a.back-link")
+
+    assert back.get_text(strip=True) == text
+    assert back["href"] == f"/{language}/world/"
+    # It comes before the article itself.
+    assert soup.find_all(["a", "article"]).index(back) < soup.find_all(["a", "article"]).index(
+        soup.select_one("main article")
+    )
+
+
+def test_back_link_uses_the_chinese_section_name(client, make_section, make_article):
+    make_article(section=make_section("world", name_zh_hans="国际", name_en="World"), slug="x")
+
+    back = page(client.get("/zh-hans/world/x/")).select_one("a.back-link")
+
+    assert back.get_text(strip=True) == "← 返回 国际"
+
+
+@pytest.mark.parametrize("missing", [None, ""])
+def test_back_link_falls_back_to_the_other_languages_section_name(
+    client, make_section, make_article, missing
+):
+    section = make_section("city", name_zh_hans="城市", name_en=missing)
+    make_article(section=section, slug="buses")
+
+    back = page(client.get("/en/city/buses/")).select_one("a.back-link")
+
+    assert back.get_text(strip=True) == "← Back to 城市"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", [("zh-Hans", "渡轮重新开航"), ("en", "The river ferry sails again")]),
+        ("en", [("en", "The river ferry sails again"), ("zh-Hans", "渡轮重新开航")]),
+    ],
+)
+def test_interface_language_comes_first_and_each_block_has_its_lang(
+    client, example_article, language, expected
+):
+    soup = page(client.get(f"/{language}/world/river-ferry-returns/"))
+
+    assert versions(soup) == expected
+    assert soup.html["lang"] == expected[0][0]
+    first, second = soup.select("main article[lang]")
+    assert first.find("h1") and second.find("h2")  # one main heading per page
+
+
+def test_each_block_holds_its_own_languages_text(client, example_article):
+    soup = page(client.get("/en/world/river-ferry-returns/"))
+    english, chinese = soup.select("main article[lang]")
+
+    assert "After three years, the ferry" in english.get_text()
+    assert "停航三年后" not in english.get_text()
+    assert "停航三年后，连接两岸的渡轮今天恢复运营。" in chinese.get_text()
+    assert chinese.select_one(".article-version__summary").get_text() == (
+        "停航三年后，江上渡轮恢复每日班次。"
+    )
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_language_without_text_is_left_out_not_filled_in(client, make_article, language, empty):
+    make_article(slug="only-chinese", title_en=empty, summary_en=empty, body_en=empty)
+
+    soup = page(client.get(f"/{language}/world/only-chinese/"))
+
+    assert [lang for lang, _title in versions(soup)] == ["zh-Hans"]
+    assert not soup.select('main [lang="en"]')
+    assert soup.select_one("main article h1")  # the only block is the page's heading
+
+
+def test_english_only_article_on_the_chinese_site_is_labelled_english(client, make_article):
+    make_article(slug="only-english", title_zh_hans="", summary_zh_hans="", body_zh_hans="")
+
+    soup = page(client.get("/zh-hans/world/only-english/"))
+
+    assert versions(soup) == [("en", "Report number 1")]
+    assert soup.html["lang"] == "zh-Hans"
+    assert soup.select_one("a.back-link").get_text(strip=True) == "← 返回 国际"
+
+
+@pytest.mark.parametrize(
+    ("language", "date"), [("en", "2026-03-14 (Saturday)"), ("zh-hans", "2026-03-14（星期六）")]
+)
+def test_footer_shows_date_weekday_and_fingerprint(client, example_article, language, date):
+    soup = page(client.get(f"/{language}/world/river-ferry-returns/"))
+    footer = soup.select_one("main footer.article-footer")
+
+    fingerprint = "303e61604e9d4bc89a34b895714d4d8a0f21f06c"
+    assert " ".join(footer.get_text().split()) == f"{date} · {fingerprint}"
+    assert footer.time["datetime"] == "2026-03-14T08:05:00+08:00"
+    link = footer.select_one("a.fingerprint")
+    assert link["href"] == "/world/river-ferry-returns.md"
+    assert link.get_text(strip=True) == fingerprint
+
+
+def test_date_is_in_the_site_time_zone(client, make_article):
+    # 20:30 UTC on Friday the 13th is already Saturday morning in Shanghai.
+    make_article(slug="late", published_at=at(2026, 3, 14, 4, 30))
+
+    footer = page(client.get("/en/world/late/")).select_one("footer.article-footer")
+
+    assert footer.get_text(" ", strip=True).startswith("2026-03-14 (Saturday)")
+
+
+def test_fingerprint_in_footer_is_what_git_computes_from_the_document(client, make_article):
+    article = make_article(
+        slug="checked",
+        title_en='A "quoted" title',
+        body_en="First line   \r\nSecond line\r\n\r\n",
+        summary_zh_hans="",
+    )
+
+    footer = page(client.get("/en/world/checked/")).select_one("footer.article-footer")
+    document = client.get(footer.select_one("a.fingerprint")["href"])
+
+    assert document["Content-Type"] == "text/markdown; charset=utf-8"
+    assert git_hash_object(document.content) == footer.select_one("a.fingerprint code").string
+    assert article.fingerprint == footer.select_one("a.fingerprint code").string
+
+
+def test_document_is_served_byte_for_byte(client, example_article, example_document):
+    response = client.get("/world/river-ferry-returns.md")
+
+    assert response.status_code == 200
+    assert response.content == example_document
+
+
+def test_correcting_the_text_changes_the_fingerprint(client, example_article):
+    before = example_article.fingerprint
+    example_article.body_en = example_article.body_en + "\n\nCorrection: the ferry runs hourly."
+    example_article.save()
+
+    response = client.get("/world/river-ferry-returns.md")
+
+    assert example_article.fingerprint != before
+    assert git_hash_object(response.content) == example_article.fingerprint
+
+
+def test_changing_a_section_slug_refreshes_fingerprints(make_section, make_article):
+    article = make_article(slug="moved")
+    section = article.section
+    section.slug = "international"
+    section.save()
+
+    changed = Article.objects.filter(section=section).refresh_fingerprints()
+    article.refresh_from_db()
+
+    assert changed == 1
+    assert article.fingerprint == git_hash_object(article.document_bytes())
+    assert b'section = "international"' in article.document_bytes()
+
+
+def test_a_draft_is_not_found_for_readers(client, make_article):
+    make_article(slug="secret", status=Article.Status.DRAFT)
+
+    assert client.get("/zh-hans/world/secret/").status_code == 404
+    assert client.get("/en/world/secret/").status_code == 404
+    assert client.get("/world/secret.md").status_code == 404
+
+
+def test_an_article_due_later_is_not_found_yet(client, make_article):
+    make_article(slug="tomorrow", published_at=at(2099, 1, 1))
+
+    assert client.get("/en/world/tomorrow/").status_code == 404
+    assert client.get("/world/tomorrow.md").status_code == 404
+
+
+def test_an_article_in_another_section_is_not_found_at_the_wrong_address(
+    client, make_section, make_article
+):
+    make_article(section=make_section("city", name_en="City"), slug="buses")
+
+    assert client.get("/en/world/buses/").status_code == 404
+    assert client.get("/en/city/buses/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "other", "name"), [("zh-hans", "en", "English"), ("en", "zh-hans", "简体中文")]
+)
+def test_language_switcher_keeps_the_reader_on_the_same_article(
+    client, example_article, language, other, name
+):
+    soup = page(client.get(f"/{language}/world/river-ferry-returns/"))
+    switch = soup.select_one(f'nav.language-switcher a[hreflang="{other}"]')
+
+    assert switch["href"] == f"/{other}/world/river-ferry-returns/"
+    assert switch.get_text(strip=True) == name
+    assert client.get(switch["href"]).status_code == 200
+
+
+def test_html_in_the_body_is_never_run(client, make_article):
+    make_article(
+        slug="hostile",
+        body_en=(
+            "<script>alert('x')</script>\n\n"
+            "[click me](javascript:alert('x'))\n\n"
+            '<img src="x" onerror="alert(1)">\n\n'
+            "![pic](javascript:alert(1))\n\n"
+            "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)\n\n"
+            '<a href="javascript:alert(1)">raw</a> and [fine](https://example.com/)'
+        ),
+    )
+
+    soup = page(client.get("/en/world/hostile/"))
+    body = soup.select_one('article[lang="en"] .article-version__body')
+
+    assert not soup.select("main script")
+    assert not body.select("img")
+    assert all(not attribute.startswith("on") for tag in body.find_all() for attribute in tag.attrs)
+    hrefs = [a.get("href", "") for a in body.find_all("a")]
+    assert hrefs == ["https://example.com/"]
+    # The typed tags stay visible as text, so the editor sees what went wrong.
+    assert "<script>alert('x')</script>" in body.get_text()
