@@ -269,7 +269,8 @@ def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str,
                 raise DocumentError(
                     number,
                     f"a second <!-- lang: {code} --> line (the first is on line "
-                    f'{marker_lines[code]}); a body may not contain a line starting with "<!-- lang:"',
+                    f"{marker_lines[code]}); a body may not contain a line starting with "
+                    '"<!-- lang:"',
                 )
             if code not in front.languages:
                 raise DocumentError(number, f"{code!r} is not listed in languages")
