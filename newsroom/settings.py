@@ -136,8 +136,9 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 # Only used for labels in the admin; reader pages pick each language's own fields.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans", "en")}
-# Served from our own static files: the admin loads nothing from other hosts.
-MODELTRANSLATION_JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
+# django-modeltranslation reads this unprefixed name; served from our own static files so the
+# admin loads nothing from other hosts (see newsroom/staticfiles.py).
+JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai").strip()
 try:

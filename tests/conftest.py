@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Section
@@ -57,6 +59,15 @@ def make_article(db, make_section):
 
 
 @pytest.fixture
+def admin_client(admin_user) -> Client:
+    """A logged-in administrator whose browser asks for English (tests that need the Chinese
+    admin say so per request)."""
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def example_document() -> bytes:
     """DESIGN.md's example document, whose fingerprint DESIGN.md gives."""
     return (DOCUMENTS / "river-ferry-returns.md").read_bytes()
@@ -69,6 +80,14 @@ def example_article(db, example_document, make_section, tmp_path):
     path.write_bytes(example_document)
     call_command("import_articles", str(path), stdout=io.StringIO())
     return Article.objects.get(slug="river-ferry-returns")
+
+
+def git_hash_object(data: bytes) -> str:
+    """Git's own fingerprint of ``data``: an implementation independent of ours."""
+    result = subprocess.run(
+        ["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True
+    )
+    return result.stdout.decode().strip()
 
 
 def page(response) -> BeautifulSoup:

@@ -1,20 +1,11 @@
 """Every point of "What a reader sees on an article page", in both interface languages."""
 
-import subprocess
-
 import pytest
 from bs4 import BeautifulSoup
 
 from articles.models import Article
 
-from .conftest import at, page
-
-
-def git_hash_object(data: bytes) -> str:
-    result = subprocess.run(
-        ["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True
-    )
-    return result.stdout.decode().strip()
+from .conftest import at, git_hash_object, page
 
 
 def versions(soup: BeautifulSoup) -> list[tuple[str, str]]:

@@ -1,6 +1,5 @@
 """The article document: exact bytes, a fingerprint Git agrees with, and clear parse errors."""
 
-import subprocess
 import tomllib
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,16 +9,10 @@ import pytest
 from articles import documents
 from articles.documents import ArticleDocument, DocumentError, LanguageVersion
 
+from .conftest import git_hash_object
+
 LANGUAGES = ["zh-hans", "en"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def git_hash_object(data: bytes) -> str:
-    """Git's own fingerprint of ``data``: an implementation independent of ours."""
-    result = subprocess.run(
-        ["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True
-    )
-    return result.stdout.decode().strip()
 
 
 def test_example_document_round_trips_byte_for_byte(example_document):
