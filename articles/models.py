@@ -93,6 +93,19 @@ def translated(instance: models.Model, field: str, language: str) -> Translation
     return None
 
 
+def person_field(verbose_name) -> models.ForeignKey:
+    """Who did something to a row; the record stays when that person's account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class SectionQuerySet(models.QuerySet):
     def visible(self):
         """Sections listed in the navigation and on the front page."""
@@ -219,24 +232,8 @@ class Article(models.Model):
         editable=False,
         help_text=_("Git blob id of the published article document."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    created_by = person_field(_("created by"))
+    updated_by = person_field(_("last changed by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

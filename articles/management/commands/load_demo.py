@@ -57,8 +57,8 @@ class Command(BaseCommand):
             user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Development admin: http://127.0.0.1:8000/admin/  "
-                f"user {DEV_USERNAME!r}, password {DEV_PASSWORD!r}"
+                f"Development admin account: user {DEV_USERNAME!r}, password {DEV_PASSWORD!r}"
                 + ("" if created else " (unless you changed it)")
+                + "; sign in at /admin/"
             )
         )
