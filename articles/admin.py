@@ -1,14 +1,28 @@
-"""The desk: editors write articles with a tab per language; admins manage sections."""
+"""The desk: editors write articles with a tab per language and move them through the workflow;
+administrators manage sections and people. What each person sees and may do comes from
+:mod:`articles.workflow`."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from .models import Article, Section
+from . import revisions, translations
+from .forms import ArticleForm, SectionForm
+from .models import Article, EditConflict, Section, SectionAlias
+from .revisions_admin import RevisionViews
+from .workflow import TRANSITIONS, Transition, desk_for
 
 # Short labels for the list's "languages" column: 中 ✓ · EN —
 LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
+
+
+def zoned(label: str) -> str:
+    """A column or field label that names the site's time zone."""
+    return f"{label} ({settings.TIME_ZONE})"
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -28,51 +42,228 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
 @admin.register(Section)
 class SectionAdmin(TabbedTranslationAdmin):
+    form = SectionForm
     list_display = ("__str__", "slug", "position", "is_visible")
-    list_editable = ("position", "is_visible")
     list_display_links = ("__str__",)
     prepopulated_fields = {"slug": ("name_en",)}
     search_fields = ("name_zh_hans", "name_en", "slug")
-    fields = ("name", "description", "slug", "position", "is_visible")
+    fields = ("name", "description", "slug", "position", "is_visible", "editors", "base_version")
+    filter_horizontal = ("editors",)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None:
+            fields.append("base_snapshot")
+        return fields
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "slug" in form.changed_data:
+        if change:
+            obj.version = form.cleaned_data["base_version"]
+            old_slug = form.initial.get("slug")
+        obj.updated_by = request.user
+        obj.save()
+        if change and old_slug != obj.slug:
+            SectionAlias.objects.filter(slug=obj.slug).delete()
+            SectionAlias.objects.update_or_create(slug=old_slug, defaults={"section": obj})
             # The section's slug is part of every one of its article documents.
-            obj.articles.refresh_fingerprints()
+            moved = revisions.move_section_articles(obj, old_slug, user=request.user)
+            if moved:
+                self.message_user(
+                    request,
+                    _("%(count)d published articles have new fingerprints; old addresses redirect.")
+                    % {"count": moved},
+                )
+
+
+def transition_action(transition: Transition):
+    def action(modeladmin, request, queryset):
+        modeladmin.apply_transition(request, queryset, transition)
+
+    action.__name__ = transition.name.replace("-", "_")
+    return admin.action(description=transition.label)(action)
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
-    list_display = ("__str__", "section", "status", "published_at", "language_status")
+class ArticleAdmin(RevisionViews, TabbedTranslationAdmin):
+    form = ArticleForm
+    list_display = ("__str__", "section", "status_label", "publication_time", "language_status")
     list_filter = ("section", "status", MissingTranslationFilter)
     list_select_related = ("section",)
     search_fields = ("title_zh_hans", "title_en", "body_zh_hans", "body_en")
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "published_at"
-    readonly_fields = ("fingerprint", "created_by", "created_at", "updated_by", "updated_at")
-    fieldsets = (
-        (None, {"fields": ("title", "summary", "body")}),
-        (_("Publication"), {"fields": ("section", "slug", "status", "published_at")}),
-        (
-            _("Record"),
-            {
-                "fields": readonly_fields,
-                "classes": ("collapse",),
-            },
-        ),
-    )
+    actions = [transition_action(transition) for transition in TRANSITIONS]
+    record_fields = ("fingerprint", "created_by", "created_at", "updated_by", "updated_at")
+    readonly_fields = ("status", *record_fields)
+    change_form_template = "admin/articles/article/change_form.html"
+
+    # What each person may see and do.
+
+    def get_queryset(self, request):
+        return desk_for(request.user).articles(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and desk_for(request.user).may_add_articles
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or desk_for(request.user).can_view(obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or desk_for(request.user).can_edit(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return (
+            super().has_delete_permission(request, obj) and desk_for(request.user).is_administrator
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        desk = desk_for(request.user)
+        for transition in TRANSITIONS:
+            name = transition.name.replace("-", "_")
+            editors_step = desk.is_administrator or desk.is_editor
+            if not (editors_step or (transition.is_writers_step and desk.is_writer)):
+                actions.pop(name, None)
+        return actions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            kwargs["queryset"] = desk_for(request.user).sections_for_articles()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not desk_for(request.user).can_schedule(obj):
+            readonly.append("published_at")
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        desk_fields = ["note", "base_version"]
+        if obj is not None and translations.stale_texts(obj):
+            desk_fields.insert(0, "confirm_translations")
+        return (
+            (None, {"fields": self.replace_orig_field(["title", "summary", "body"])}),
+            (_("Publication"), {"fields": ("section", "slug", "status", "published_at")}),
+            (_("This change"), {"fields": desk_fields}),
+            (_("Record"), {"fields": self.record_fields, "classes": ("collapse",)}),
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.desk = desk_for(request.user)
+        if "published_at" in form.base_fields:
+            form.base_fields["published_at"].label = zoned(_("publication time"))
+        return form
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **self.desk_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        draft = Article(status=Article.Status.DRAFT)
+        extra_context = {**(extra_context or {}), **self.desk_context(request, draft)}
+        return super().add_view(request, form_url, extra_context)
+
+    def desk_context(self, request, article):
+        if article is None:
+            return {}
+        names = dict(settings.LANGUAGES)
+        has_some_text = article.pk is not None
+        return {
+            "transitions": desk_for(request.user).transitions(article),
+            "missing_languages": [names[code] for code in names if code not in article.languages]
+            if has_some_text
+            else [],
+            "time_zone": settings.TIME_ZONE,
+        }
+
+    # Saving.
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = form.cleaned_data["base_version"]
+        # The form has already moved obj.status if a status button was pressed.
+        old_status = form.status_before
+        name = form.cleaned_data.get("transition")
+        revisions.save_article(
+            obj,
+            user=request.user,
+            note=form.cleaned_data.get("note", ""),
+            confirmed=form.cleaned_data.get("confirm_translations", []),
+        )
+        if name:
+            self.log_transition(request, obj, old_status)
+
+    def log_transition(self, request, article, old_status):
+        labels = dict(Article.Status.choices)
+        message = f"Status: {labels[old_status]} → {labels[article.status]}"
+        self.log_change(request, article, message)
+
+    def apply_transition(self, request, queryset, transition: Transition):
+        desk = desk_for(request.user)
+        done, refused, conflicts = 0, 0, 0
+        for article in queryset.select_related("section"):
+            if transition not in desk.transitions(article):
+                refused += 1
+                continue
+            old_status = article.status
+            article.status = transition.target
+            try:
+                with transaction.atomic():
+                    revisions.save_article(article, user=request.user)
+            except EditConflict:
+                conflicts += 1
+                continue
+            self.log_transition(request, article, old_status)
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(step)s: %(count)d articles.") % {"step": transition.label, "count": done},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("%(count)d articles were left as they were: you may not %(step)s them now.")
+                % {"count": refused, "step": str(transition.label).lower()},
+                messages.WARNING,
+            )
+        if conflicts:
+            self.message_user(
+                request,
+                _("%(count)d articles changed while you worked; open them and try again.")
+                % {"count": conflicts},
+                messages.WARNING,
+            )
+
+    # List columns.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, article):
+        if article.is_scheduled:
+            when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
+            return _("Scheduled for %(time)s") % {"time": when}
+        return article.get_status_display()
+
+    @admin.display(description=zoned(_("publication time")), ordering="published_at")
+    def publication_time(self, article):
+        if article.published_at is None:
+            return "—"
+        return timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description=_("languages"))
     def language_status(self, article):
         complete = set(article.languages)
-        return " · ".join(
-            f"{LANGUAGE_LABELS.get(code, code)} {'✓' if code in complete else '—'}"
-            for code, _name in settings.LANGUAGES
-        )
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        stale = {text.language for text in translations.stale_texts(article)}
+        parts = []
+        for code, _name in settings.LANGUAGES:
+            mark = "⚠" if code in stale else ("✓" if code in complete else "—")
+            parts.append(f"{LANGUAGE_LABELS.get(code, code)} {mark}")
+        text = " · ".join(parts)
+        if stale:
+            return format_html('<span title="{}">{}</span>', _("possibly out of date"), text)
+        return text

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -106,13 +106,57 @@ def person_field(verbose_name) -> models.ForeignKey:
     )
 
 
+class EditConflict(Exception):
+    """Somebody else saved the row since this copy of it was loaded."""
+
+    def __init__(self, instance: models.Model):
+        super().__init__(f"{instance._meta.label} {instance.pk} was changed by someone else")
+        self.instance = instance
+
+
+class Versioned(models.Model):
+    """A row that refuses lost updates.
+
+    Every save of an existing row first moves ``version`` on with a conditional UPDATE in the
+    same transaction: if somebody else saved since this copy was loaded, no row matches and the
+    save raises :class:`EditConflict` instead of overwriting their work.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise EditConflict(self)
+            self.version += 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version -= 1
+                raise
+
+
 class SectionQuerySet(models.QuerySet):
     def visible(self):
         """Sections listed in the navigation and on the front page."""
         return self.filter(is_visible=True)
 
 
-class Section(models.Model):
+class Section(Versioned):
     name = models.CharField(_("name"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     slug = models.SlugField(
@@ -133,6 +177,14 @@ class Section(models.Model):
             "their pages and articles stay reachable by URL."
         ),
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_sections",
+        verbose_name=_("editors"),
+        help_text=_("People in the Editors group who edit, publish and unpublish this section."),
+    )
+    updated_by = person_field(_("last changed by"))
 
     objects = SectionQuerySet.as_manager()
 
@@ -173,6 +225,26 @@ class ArticleQuerySet(models.QuerySet):
         bodies = [f"body_{field_suffix(code)}" for code in language_codes()]
         return self.select_related("section").defer("body", *bodies)
 
+    def moved_from(self, section_slug: str, slug: str) -> "Article | None":
+        """The article that used to be at ``section_slug/slug``, if it moved (or its section
+        did), from this queryset."""
+        articles = self.select_related("section")
+        moved = ArticleAlias.objects.filter(section_slug=section_slug, slug=slug).first()
+        if moved is not None:
+            return articles.filter(pk=moved.article_id).first()
+        section_moved = SectionAlias.objects.filter(slug=section_slug).first()
+        if section_moved is None:
+            return None
+        found = articles.filter(section_id=section_moved.section_id, slug=slug).first()
+        if found is not None:
+            return found
+        current_section = Section.objects.get(pk=section_moved.section_id)
+        return (
+            self.moved_from(current_section.slug, slug)
+            if current_section.slug != section_slug
+            else None
+        )
+
     def missing_language(self, code: str):
         """Articles with no title or no body in ``code`` (NULL and blank both count as none)."""
         suffix = field_suffix(code)
@@ -181,23 +253,13 @@ class ArticleQuerySet(models.QuerySet):
             missing |= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
         return self.filter(missing)
 
-    def refresh_fingerprints(self) -> int:
-        """Recompute stored fingerprints, e.g. after a section's slug changed. Returns how many
-        changed."""
-        changed = []
-        for article in self.filter(status=Article.Status.PUBLISHED).select_related("section"):
-            old = article.fingerprint
-            article.fingerprint = article.compute_fingerprint()
-            if article.fingerprint != old:
-                changed.append(article)
-        Article.objects.bulk_update(changed, ["fingerprint"])
-        return len(changed)
 
-
-class Article(models.Model):
+class Article(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section")
@@ -220,10 +282,13 @@ class Article(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(
-        _("publication date"),
+        _("publication time"),
         null=True,
         blank=True,
-        help_text=_("Left empty, it is set to the moment the article is published."),
+        help_text=_(
+            "Left empty, it is set to the moment the article is published. A time still to come "
+            "schedules the article: readers see it from then on."
+        ),
     )
     fingerprint = models.CharField(
         _("fingerprint"),
@@ -232,6 +297,17 @@ class Article(models.Model):
         editable=False,
         help_text=_("Git blob id of the published article document."),
     )
+    revised_at = models.DateTimeField(
+        _("corrected"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the text readers see last replaced an earlier published text."),
+    )
+    correction_note = models.TextField(_("correction note"), blank=True, editable=False)
+    # For each translated field, the article version at which each language last changed or was
+    # confirmed to match: {"title": {"zh-hans": 4, "en": 2}, …}. See articles.translations.
+    translation_marks = models.JSONField(default=dict, blank=True, editable=False)
     created_by = person_field(_("created by"))
     updated_by = person_field(_("last changed by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -287,6 +363,27 @@ class Article(models.Model):
     def get_document_url(self) -> str:
         return reverse("article-document", kwargs={"section": self.section.slug, "slug": self.slug})
 
+    def get_version_url(self, fingerprint: str) -> str:
+        return reverse(
+            "articles:article-version",
+            kwargs={"section": self.section.slug, "slug": self.slug, "fingerprint": fingerprint},
+        )
+
+    def get_version_document_url(self, fingerprint: str) -> str:
+        return reverse(
+            "article-version-document",
+            kwargs={"section": self.section.slug, "slug": self.slug, "fingerprint": fingerprint},
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, but its time has not come: readers will see it then."""
+        return (
+            self.is_published
+            and self.published_at is not None
+            and (self.published_at > timezone.now())
+        )
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
@@ -301,7 +398,7 @@ class Article(models.Model):
             and has_text(getattr(self, f"body_{field_suffix(code)}"))
         ]
 
-    def version(self, code: str) -> documents.LanguageVersion:
+    def language_version(self, code: str) -> documents.LanguageVersion:
         suffix = field_suffix(code)
         return documents.LanguageVersion(
             title=getattr(self, f"title_{suffix}") or "",
@@ -315,7 +412,7 @@ class Article(models.Model):
         """Each language the article is written in, the interface language first."""
         codes = self.languages
         ordered = sorted(codes, key=lambda code: code != interface_language)
-        return [(code, self.version(code)) for code in ordered]
+        return [(code, self.language_version(code)) for code in ordered]
 
     def title_in(self, language: str) -> Translation:
         return translated(self, "title", language) or Translation(self.slug, "en")
@@ -331,7 +428,7 @@ class Article(models.Model):
             section=self.section.slug,
             slug=self.slug,
             published=self.published_at,
-            versions={code: self.version(code) for code in self.languages},
+            versions={code: self.language_version(code) for code in self.languages},
         )
 
     def document_bytes(self) -> bytes:
@@ -365,3 +462,143 @@ class Article(models.Model):
             raise ValidationError(
                 _("A published article needs a title and a body in at least one language.")
             )
+
+
+class RevisionQuerySet(models.QuerySet):
+    def earlier_public_versions(self, current_fingerprint: str):
+        """Published texts readers could see before, newest first, one per fingerprint (a list).
+
+        A published revision was public if its publication time came before it was superseded;
+        a text that was scheduled and replaced before its time never reached readers.
+        """
+        public = self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=F("superseded_at")
+        ).exclude(fingerprint=current_fingerprint)
+        seen, versions = set(), []
+        for revision in public.without_texts().order_by("-number"):
+            if revision.fingerprint not in seen:
+                seen.add(revision.fingerprint)
+                versions.append(revision)
+        return versions
+
+    def without_texts(self):
+        """The metadata a history page lists, without every language's full text."""
+        return self.defer("texts")
+
+
+class Revision(models.Model):
+    """What an article was after one save: every translated field and its metadata.
+
+    Revisions are only ever added: restoring an old one records a new revision with its text.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    # The article's version once this revision was saved: what an edit form started from.
+    article_version = models.PositiveIntegerField(_("article version"))
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    created_by = person_field(_("saved by"))
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Article.Status.choices)
+    section_slug = models.CharField(_("section"), max_length=60)
+    slug = models.CharField(_("slug"), max_length=100)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    # {"zh-hans": {"title": …, "summary": …, "body": …}, "en": {…}}
+    texts = models.JSONField(_("texts"), default=dict)
+    fingerprint = models.CharField(_("fingerprint"), max_length=40, blank=True, db_index=True)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_number_unique_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} #{self.number}"
+
+    @property
+    def public_from(self):
+        """When readers could first see this revision's text."""
+        if self.published_at is None:
+            return self.created_at
+        return max(self.created_at, self.published_at)
+
+    def language_version(self, code: str) -> documents.LanguageVersion:
+        text = self.texts.get(code, {})
+        return documents.LanguageVersion(
+            title=text.get("title") or "",
+            summary=text.get("summary") or "",
+            body=text.get("body") or "",
+        )
+
+    def as_article(self, article: Article) -> Article:
+        """An unsaved copy of ``article`` holding this revision's text, for previews and
+        version pages rendered with the reader templates."""
+        copy = Article(
+            pk=article.pk,
+            section=article.section,
+            slug=article.slug,
+            status=self.status,
+            published_at=self.published_at,
+            fingerprint=self.fingerprint,
+        )
+        for code in language_codes():
+            version = self.language_version(code)
+            suffix = field_suffix(code)
+            setattr(copy, f"title_{suffix}", version.title)
+            setattr(copy, f"summary_{suffix}", version.summary)
+            setattr(copy, f"body_{suffix}", version.body)
+        return copy
+
+    def document_bytes(self) -> bytes:
+        """The article document as it was in this revision (its own section and slug)."""
+        languages = [
+            code
+            for code in language_codes()
+            if has_text(self.language_version(code).title)
+            and has_text(self.language_version(code).body)
+        ]
+        document = documents.ArticleDocument(
+            section=self.section_slug,
+            slug=self.slug,
+            published=self.published_at,
+            versions={code: self.language_version(code) for code in languages},
+        )
+        return documents.build(
+            document, languages=language_codes(), timezone=ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+class ArticleAlias(models.Model):
+    """An address an article had before it moved; readers who use it are sent on with a 301."""
+
+    section_slug = models.CharField(max_length=60)
+    slug = models.CharField(max_length=100)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section_slug", "slug"], name="article_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section_slug}/{self.slug}"
+
+
+class SectionAlias(models.Model):
+    """A slug a section had before; its pages and its articles' addresses redirect."""
+
+    slug = models.CharField(max_length=60, unique=True)
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self) -> str:
+        return self.slug

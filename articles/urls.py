@@ -1,13 +1,35 @@
-"""Reader URLs inside a language prefix: ``/<lang>/``, ``/<lang>/<section>/``, and articles."""
+"""Reader URLs inside a language prefix: ``/<lang>/``, ``/<lang>/<section>/``, articles, their
+earlier versions (``@<fingerprint>``) and preview links."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class FingerprintConverter:
+    """40 lowercase hex digits: a Git blob id."""
+
+    regex = "[0-9a-f]{40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FingerprintConverter, "fingerprint")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="front-page"),
+    path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
     path("<slug:section>/", views.SectionView.as_view(), name="section"),
     path("<slug:section>/<slug:slug>/", views.ArticleView.as_view(), name="article"),
+    path(
+        "<slug:section>/<slug:slug>/@<fingerprint:fingerprint>/",
+        views.ArticleVersionView.as_view(),
+        name="article-version",
+    ),
 ]

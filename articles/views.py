@@ -1,12 +1,42 @@
-"""Reader pages: the front page, section pages, article pages and article documents."""
+"""Reader pages: the front page, section pages, article pages, earlier versions, article
+documents and previews. Old addresses of moved articles and sections answer with a 301."""
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
-from .models import Article, Section
+from .models import Article, Section, SectionAlias
+from .previews import render_revision, revision_for_token
+
+
+def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def published_article(section: str, slug: str) -> Article:
+    return get_object_or_404(
+        Article.objects.published().select_related("section"), section__slug=section, slug=slug
+    )
+
+
+class MovedArticleRedirect(View):
+    """Mixed into article views: a 404 at an address the article used to have becomes a 301
+    to the same view at its new address."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            moved = Article.objects.published().moved_from(kwargs["section"], kwargs["slug"])
+            if moved is None:
+                raise
+            return permanent_redirect(request, self.moved_url(moved))
+
+    def moved_url(self, article: Article) -> str:
+        return article.get_absolute_url()
 
 
 class FrontPageView(ListView):
@@ -25,6 +55,15 @@ class SectionView(ListView):
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = SectionAlias.objects.select_related("section").filter(slug=kwargs["section"])
+            if not moved:
+                raise
+            return permanent_redirect(request, moved[0].section.get_absolute_url())
+
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["section"])
         return Article.objects.published().in_section(self.section).for_listing().latest_first()
@@ -33,30 +72,92 @@ class SectionView(ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class ArticleView(DetailView):
+class ArticleView(MovedArticleRedirect, DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            Article.objects.published().select_related("section"),
-            section__slug=self.kwargs["section"],
-            slug=self.kwargs["slug"],
+        return published_article(self.kwargs["section"], self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            versions=article.versions_for_reader(get_language()),
+            document_url=article.get_document_url(),
+            # Only a corrected article has earlier public versions.
+            earlier_versions=(
+                article.revisions.earlier_public_versions(article.fingerprint)
+                if article.revised_at
+                else []
+            ),
+            **kwargs,
         )
+
+
+class ArticleVersionView(MovedArticleRedirect, DetailView):
+    """An earlier published text of an article, with a banner pointing to the current one."""
+
+    template_name = "articles/article.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset=None):
+        self.current = published_article(self.kwargs["section"], self.kwargs["slug"])
+        self.revision = earlier_version(self.current, self.kwargs["fingerprint"])
+        return self.revision.as_article(self.current)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            versions=self.object.versions_for_reader(get_language()), **kwargs
+            versions=self.object.versions_for_reader(get_language()),
+            document_url=self.current.get_version_document_url(self.revision.fingerprint),
+            version_of=self.current,
+            **kwargs,
         )
 
+    def moved_url(self, article: Article) -> str:
+        return article.get_version_url(self.kwargs["fingerprint"])
 
-class ArticleDocumentView(View):
+
+def earlier_version(article: Article, fingerprint: str):
+    """The revision that published ``fingerprint``, if readers ever saw it; else 404."""
+    if fingerprint == article.fingerprint:
+        raise Http404("This is the current version.")
+    for revision in article.revisions.earlier_public_versions(article.fingerprint):
+        if revision.fingerprint == fingerprint:
+            return article.revisions.get(pk=revision.pk)
+    raise Http404("No such version of this article.")
+
+
+class ArticleDocumentView(MovedArticleRedirect):
     """The article document, byte for byte what the footer's fingerprint hashes."""
 
     def get(self, request, section, slug):
-        article = get_object_or_404(
-            Article.objects.published().select_related("section"),
-            section__slug=section,
-            slug=slug,
-        )
-        return HttpResponse(article.document_bytes(), content_type="text/markdown; charset=utf-8")
+        article = published_article(section, slug)
+        return markdown_response(article.document_bytes())
+
+    def moved_url(self, article: Article) -> str:
+        return article.get_document_url()
+
+
+class ArticleVersionDocumentView(MovedArticleRedirect):
+    """An earlier version's document; it hashes to the fingerprint in its address."""
+
+    def get(self, request, section, slug, fingerprint):
+        revision = earlier_version(published_article(section, slug), fingerprint)
+        return markdown_response(revision.document_bytes())
+
+    def moved_url(self, article: Article) -> str:
+        return article.get_version_document_url(self.kwargs["fingerprint"])
+
+
+def markdown_response(data: bytes) -> HttpResponse:
+    return HttpResponse(data, content_type="text/markdown; charset=utf-8")
+
+
+class PreviewView(View):
+    """A revision seen through a signed, expiring preview link (no account needed)."""
+
+    def get(self, request, token):
+        revision = revision_for_token(token)
+        if revision is None:
+            raise Http404("This preview link is not valid or has expired.")
+        return render_revision(request, revision.article, revision, get_language())

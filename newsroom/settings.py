@@ -192,3 +192,4 @@ LOGGING = {
 # Newsroom's own settings.
 ARTICLES_PER_PAGE = 20
 FRONT_PAGE_ARTICLES = 20
+PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600)))

@@ -2,11 +2,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from articles.views import ArticleDocumentView
+import articles.urls  # noqa: F401 - registers the fingerprint path converter
+from articles.views import ArticleDocumentView, ArticleVersionDocumentView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("<slug:section>/<slug:slug>.md", ArticleDocumentView.as_view(), name="article-document"),
+    path(
+        "<slug:section>/<slug:slug>@<fingerprint:fingerprint>.md",
+        ArticleVersionDocumentView.as_view(),
+        name="article-version-document",
+    ),
 ]
 
 urlpatterns += i18n_patterns(path("", include("articles.urls")))

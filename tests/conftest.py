@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from articles import revisions
 from articles.models import Article, Section
 
 DOCUMENTS = Path(__file__).parent / "documents"
@@ -52,7 +53,7 @@ def make_article(db, make_section):
             section=section or make_section(), slug=slug or f"report-{number}", **values
         )
         article.full_clean()
-        article.save()
+        revisions.save_article(article)
         return article
 
     return make

@@ -24,7 +24,6 @@ def article_form(section: Section, **overrides) -> dict:
         "body_en": "After three years, the ferry is running again.",
         "section": section.pk,
         "slug": "river-ferry-returns",
-        "status": Article.Status.PUBLISHED,
         "published_at_0": published.strftime("%Y-%m-%d"),
         "published_at_1": published.strftime("%H:%M:%S"),
         "_save": "Save",
@@ -33,20 +32,34 @@ def article_form(section: Section, **overrides) -> dict:
     return data
 
 
+def change_form(article: Article, **overrides) -> dict:
+    """The change form as the editor submits it, starting from the article's current version."""
+    return article_form(article.section, base_version=article.version, **overrides)
+
+
 def errors(response) -> list[str]:
     soup = BeautifulSoup(response.content, "lxml")
     return [li.get_text(" ", strip=True) for li in soup.select(".errorlist li")]
 
 
-def test_editor_adds_a_published_article_that_readers_can_read(
+def test_editor_adds_an_article_and_publishes_it_for_readers(
     admin_client, admin_user, client, make_section
 ):
     section = make_section("world")
 
-    response = admin_client.post("/admin/articles/article/add/", article_form(section))
-
-    assert response.status_code == 302, errors(response)
+    added = admin_client.post(
+        "/admin/articles/article/add/", article_form(section, transition="submit")
+    )
     article = Article.objects.get(slug="river-ferry-returns")
+    assert client.get("/en/world/river-ferry-returns/").status_code == 404
+    published = admin_client.post(
+        f"/admin/articles/article/{article.pk}/change/", change_form(article, transition="publish")
+    )
+
+    assert added.status_code == 302, errors(added)
+    assert published.status_code == 302, errors(published)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
     assert article.created_by == admin_user and article.updated_by == admin_user
     assert article.fingerprint == git_hash_object(article.document_bytes())
     soup = page(client.get("/en/world/river-ferry-returns/"))
@@ -56,7 +69,7 @@ def test_editor_adds_a_published_article_that_readers_can_read(
 def test_editor_corrects_an_article_and_its_fingerprint_changes(admin_client, make_article):
     article = make_article(slug="river-ferry-returns")
     before = article.fingerprint
-    form = article_form(article.section, body_en="Corrected: the ferry runs every hour.")
+    form = change_form(article, body_en="Corrected: the ferry runs every hour.")
 
     response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
 
@@ -68,26 +81,24 @@ def test_editor_corrects_an_article_and_its_fingerprint_changes(admin_client, ma
 
 
 def test_a_draft_can_be_saved_half_written(admin_client, make_section):
-    form = article_form(
-        make_section("world"),
-        status=Article.Status.DRAFT,
-        body_en="",
-        published_at_0="",
-        published_at_1="",
-    )
+    form = article_form(make_section("world"), body_en="", published_at_0="", published_at_1="")
 
     response = admin_client.post("/admin/articles/article/add/", form)
 
     assert response.status_code == 302, errors(response)
+    assert Article.objects.get().status == Article.Status.DRAFT
     assert Article.objects.get().fingerprint == ""
 
 
-def test_publishing_without_a_date_publishes_now(admin_client, make_section):
-    form = article_form(make_section("world"), published_at_0="", published_at_1="")
+def test_publishing_without_a_date_publishes_now(admin_client, make_article):
+    article = make_article(status=Article.Status.REVIEW, published_at=None)
+    form = change_form(article, transition="publish", published_at_0="", published_at_1="")
 
-    admin_client.post("/admin/articles/article/add/", form)
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
 
-    article = Article.objects.get()
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
     assert abs(article.published_at - timezone.now()) < timedelta(minutes=1)
 
 
@@ -106,14 +117,16 @@ def test_a_body_with_a_language_marker_line_is_refused_and_nothing_saved(
     assert "Intro" in soup.select_one("#id_body_en").get_text()
 
 
-def test_publishing_a_language_with_a_title_but_no_body_is_refused(admin_client, make_section):
-    form = article_form(make_section("world"), body_en="")
+def test_publishing_a_language_with_a_title_but_no_body_is_refused(admin_client, make_article):
+    article = make_article(status=Article.Status.REVIEW)
+    form = change_form(article, body_en="", transition="publish")
 
-    response = admin_client.post("/admin/articles/article/add/", form)
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", form)
 
     assert response.status_code == 200
     assert any("needs both a title and a body" in error for error in errors(response))
-    assert not Article.objects.exists()
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW and article.body_en
 
 
 def test_a_reserved_or_non_ascii_slug_is_refused(admin_client, make_section):
@@ -270,6 +283,7 @@ def test_renaming_a_section_slug_in_the_admin_updates_article_fingerprints(
         "slug": "international",
         "position": "0",
         "is_visible": "on",
+        "base_version": section.version,
     }
 
     response = admin_client.post(f"/admin/articles/section/{section.pk}/change/", data)

@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
+from articles import revisions
 from articles.models import Article
 
 from .conftest import at, git_hash_object, page
@@ -172,7 +173,7 @@ def test_changing_a_section_slug_refreshes_fingerprints(make_section, make_artic
     section.slug = "international"
     section.save()
 
-    changed = Article.objects.filter(section=section).refresh_fingerprints()
+    changed = revisions.move_section_articles(section, "world", user=None)
     article.refresh_from_db()
 
     assert changed == 1

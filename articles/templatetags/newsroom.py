@@ -30,6 +30,8 @@ def language_switcher(context):
     """A link per language to the page the reader is on, in that language."""
     request = context["request"]
     current = get_language()
+    # A page that is not at a reader URL (an admin preview) says where its other languages are.
+    given = context.get("language_urls") or {}
     links = []
     for code, _name in settings.LANGUAGES:
         links.append(
@@ -37,7 +39,7 @@ def language_switcher(context):
                 "code": code,
                 "lang": models.html_lang(code),
                 "name": get_language_info(code)["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "url": given.get(code) or translate_url(request.get_full_path(), code),
                 "is_current": code == current,
             }
         )
@@ -57,6 +59,12 @@ def publication_date(value) -> str:
         "date": local.strftime("%Y-%m-%d"),
         "weekday": date_format(local, "l"),
     }
+
+
+@register.filter
+def publication_time(value) -> str:
+    """``2026-03-14 09:30`` in the site's time zone."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 @register.filter

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import documents
+from articles import documents, revisions
 from articles.models import Article, Section, field_suffix, language_codes
 
 
@@ -109,7 +109,7 @@ class Command(BaseCommand):
 
     def write(self, parsed, *, draft: bool) -> tuple[int, int]:
         created = updated = 0
-        for _path, document in parsed:
+        for path, document in parsed:
             section = Section.objects.filter(slug=document.section).first()
             if section is None:
                 section = self.new_section(document.section)
@@ -117,7 +117,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Created section {section.slug!r} named {section.name_en!r}.")
             article = self.article_for(section, document, draft=draft)
             is_new = article.pk is None
-            article.save()
+            revisions.save_article(article, note=f"Imported from {path.name}")
             created += is_new
             updated += not is_new
         return created, updated

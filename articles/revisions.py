@@ -1,0 +1,171 @@
+"""Saving articles with their history: every save keeps a revision, and nothing is overwritten.
+
+:func:`save_article` is the one way an editorial change is stored (the admin, its actions, the
+importer and restores all use it): the version check against lost updates, translation marks,
+moved addresses and the public correction note happen together, in one transaction.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from . import translations
+from .models import Article, ArticleAlias, Revision, field_suffix, language_codes
+
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def texts_of(article: Article) -> dict[str, dict[str, str]]:
+    return {
+        code: {field: translations.text(article, field, code) for field in translations.TEXT_FIELDS}
+        for code in language_codes()
+    }
+
+
+def _was_public_with_other_text(article: Article, fingerprint: str, now) -> bool:
+    """Had readers seen a published text of ``article`` other than ``fingerprint``?"""
+    public = Q(published_at__lte=F("superseded_at")) | Q(
+        superseded_at__isnull=True, published_at__lte=now
+    )
+    return (
+        article.revisions.filter(public, status=Article.Status.PUBLISHED)
+        .exclude(fingerprint=fingerprint)
+        .exists()
+    )
+
+
+@transaction.atomic
+def save_article(article: Article, *, user=None, note: str = "", confirmed=()) -> Revision:
+    """Save ``article`` as ``user`` and record the revision. Raises ``EditConflict`` if someone
+    else saved it since ``article.version`` was loaded."""
+    now = timezone.now()
+    before = None
+    if article.pk is not None:
+        before = Article.objects.select_related("section").filter(pk=article.pk).first()
+    if before is None:
+        article.created_by = user
+    elif (before.section.slug, before.slug) != (article.section.slug, article.slug):
+        ArticleAlias.objects.update_or_create(
+            section_slug=before.section.slug, slug=before.slug, defaults={"article": article}
+        )
+    article.updated_by = user
+    article.translation_marks = translations.updated_marks(before, article, article.version + 1)
+    translations.confirm(article, list(confirmed))
+    if article.is_published:
+        if article.published_at is None:
+            article.published_at = now
+        fingerprint = article.compute_fingerprint()
+        if (
+            before is not None
+            and article.published_at <= now
+            and fingerprint != before.fingerprint
+            and _was_public_with_other_text(article, fingerprint, now)
+        ):
+            article.revised_at = now
+            article.correction_note = note
+    article.save()
+    return _record(article, user=user, note=note, now=now)
+
+
+def _record(article: Article, *, user, note: str, now) -> Revision:
+    article.revisions.filter(superseded_at__isnull=True).update(superseded_at=now)
+    last = article.revisions.aggregate(last=Max("number"))["last"] or 0
+    return Revision.objects.create(
+        article=article,
+        number=last + 1,
+        article_version=article.version,
+        created_at=now,
+        created_by=user,
+        note=note,
+        status=article.status,
+        section_slug=article.section.slug,
+        slug=article.slug,
+        published_at=article.published_at,
+        texts=texts_of(article),
+        fingerprint=article.fingerprint,
+    )
+
+
+def restore(article: Article, revision: Revision, *, user) -> Revision:
+    """Put ``revision``'s text back as a new revision; the history in between stays."""
+    for code in language_codes():
+        version = revision.language_version(code)
+        suffix = field_suffix(code)
+        setattr(article, f"title_{suffix}", version.title)
+        setattr(article, f"summary_{suffix}", version.summary)
+        setattr(article, f"body_{suffix}", version.body)
+    return save_article(article, user=user, note=f"Restored revision {revision.number}")
+
+
+def move_section_articles(section, old_slug: str, *, user) -> int:
+    """A section's slug is part of its articles' documents: record a revision (and a new
+    fingerprint) for each published one. Returns how many."""
+    moved = 0
+    for article in section.articles.filter(status=Article.Status.PUBLISHED):
+        article.section = section
+        save_article(article, user=user, note=f"Section moved from {old_slug} to {section.slug}")
+        moved += 1
+    return moved
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    segments: list[tuple[str, str]]  # ("equal" | "insert" | "delete", text)
+
+    @property
+    def changed(self) -> bool:
+        return any(operation != "equal" for operation, _text in self.segments)
+
+
+@dataclass(frozen=True)
+class LanguageDiff:
+    language: str
+    name: str
+    fields: list[FieldDiff]
+
+    @property
+    def changed(self) -> bool:
+        return any(field.changed for field in self.fields)
+
+
+def tokens(text: str, language: str) -> list[str]:
+    """Words (and the spaces between them) for English; single characters for Chinese."""
+    if language.startswith("zh"):
+        return list(text)
+    return _WORDS.findall(text)
+
+
+def diff_text(old: str, new: str, language: str) -> list[tuple[str, str]]:
+    old_tokens, new_tokens = tokens(old, language), tokens(new, language)
+    segments = []
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+        if operation == "equal":
+            segments.append(("equal", "".join(old_tokens[a1:a2])))
+            continue
+        if a2 > a1:
+            segments.append(("delete", "".join(old_tokens[a1:a2])))
+        if b2 > b1:
+            segments.append(("insert", "".join(new_tokens[b1:b2])))
+    return segments
+
+
+def compare(old: dict, new: dict) -> list[LanguageDiff]:
+    """Per language and field, what changed from the ``old`` texts to the ``new`` ones (both as
+    :func:`texts_of` gives them, or ``Revision.texts``)."""
+    names = dict(settings.LANGUAGES)
+    result = []
+    for code in language_codes():
+        fields = []
+        for field in translations.TEXT_FIELDS:
+            before = (old.get(code) or {}).get(field) or ""
+            after = (new.get(code) or {}).get(field) or ""
+            fields.append(FieldDiff(field, diff_text(before, after, code)))
+        result.append(LanguageDiff(code, names[code], fields))
+    return result
