@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -33,10 +34,11 @@ def make_section(db):
 
 @pytest.fixture
 def make_article(db, make_section):
-    """``make_article(title_en=None, body_en=None)`` makes a Chinese-only article, and so on."""
+    """``make_article(title_en=None, body_en=None)`` makes a Chinese-only article, and so on;
+    ``by=user`` saves it as that person."""
     numbers = itertools.count(1)
 
-    def make(section=None, slug=None, **fields) -> Article:
+    def make(section=None, slug=None, by=None, **fields) -> Article:
         number = next(numbers)
         values = {
             "title_zh_hans": f"第{number}篇报道",
@@ -53,7 +55,7 @@ def make_article(db, make_section):
             section=section or make_section(), slug=slug or f"report-{number}", **values
         )
         article.full_clean()
-        revisions.save_article(article)
+        revisions.save_article(article, user=by)
         return article
 
     return make
@@ -66,6 +68,33 @@ def admin_client(admin_user) -> Client:
     client = Client(headers={"accept-language": "en"})
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def make_person(db):
+    """``make_person("wang", "Editors", sections=[world])``: a staff account in a desk role."""
+
+    def make(username: str, role: str | None = None, *, sections=()) -> User:
+        user = User.objects.create_user(username, password="desk-password-123", is_staff=True)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        for section in sections:
+            section.editors.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login():
+    """A browser signed in as ``user``, asking for English."""
+
+    def sign_in(user) -> Client:
+        client = Client(headers={"accept-language": "en"})
+        client.force_login(user)
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

@@ -11,35 +11,7 @@ from django.utils import timezone
 from articles.models import Article, Section
 
 from .conftest import git_hash_object, page
-
-
-def article_form(section: Section, **overrides) -> dict:
-    published = timezone.localtime(timezone.now() - timedelta(minutes=5))
-    data = {
-        "title_zh_hans": "渡轮重新开航",
-        "summary_zh_hans": "停航三年后，江上渡轮恢复每日班次。",
-        "body_zh_hans": "停航三年后，连接两岸的渡轮今天恢复运营。",
-        "title_en": "The river ferry sails again",
-        "summary_en": "",
-        "body_en": "After three years, the ferry is running again.",
-        "section": section.pk,
-        "slug": "river-ferry-returns",
-        "published_at_0": published.strftime("%Y-%m-%d"),
-        "published_at_1": published.strftime("%H:%M:%S"),
-        "_save": "Save",
-    }
-    data.update(overrides)
-    return data
-
-
-def change_form(article: Article, **overrides) -> dict:
-    """The change form as the editor submits it, starting from the article's current version."""
-    return article_form(article.section, base_version=article.version, **overrides)
-
-
-def errors(response) -> list[str]:
-    soup = BeautifulSoup(response.content, "lxml")
-    return [li.get_text(" ", strip=True) for li in soup.select(".errorlist li")]
+from .desk import article_form, change_form, errors
 
 
 def test_editor_adds_an_article_and_publishes_it_for_readers(
