@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -154,7 +155,7 @@ class ArticleAdmin(RevisionViews, TabbedTranslationAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.desk = desk_for(request.user)
         if "published_at" in form.base_fields:
-            form.base_fields["published_at"].label = zoned(_("publication time"))
+            form.base_fields["published_at"].label = zoned(capfirst(_("publication time")))
         return form
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

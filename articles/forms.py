@@ -95,9 +95,13 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
         self.status_before = self.instance.status
         self.fields["base_version"].initial = self.instance.version
         stale = translations.stale_texts(self.instance) if self.instance.pk else []
-        self.fields["confirm_translations"].choices = [
-            (text.key, text.describe()) for text in stale
-        ]
+        if stale:
+            self.fields["confirm_translations"].choices = [
+                (text.key, text.describe()) for text in stale
+            ]
+        else:
+            # Nothing to confirm: the admin does not show the field either.
+            del self.fields["confirm_translations"]
         for text in stale:
             if text.form_field in self.fields:
                 field = self.fields[text.form_field]

@@ -54,7 +54,8 @@ def save_article(article: Article, *, user=None, note: str = "", confirmed=()) -
             section_slug=before.section.slug, slug=before.slug, defaults={"article": article}
         )
     article.updated_by = user
-    article.translation_marks = translations.updated_marks(before, article, article.version + 1)
+    saved_version = article.version if before is None else article.version + 1
+    article.translation_marks = translations.updated_marks(before, article, saved_version)
     translations.confirm(article, list(confirmed))
     if article.is_published:
         if article.published_at is None:

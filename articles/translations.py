@@ -46,25 +46,34 @@ def text(article: Article, field: str, code: str) -> str:
 
 
 def updated_marks(before: Article | None, after: Article, version: int) -> dict:
-    """``after``'s marks once saved as ``version``, given the row as it was ``before``."""
+    """``after``'s marks once saved as ``version``, given the row as it was ``before``.
+
+    A changed text is newer than the other languages, unless it was itself possibly out of date:
+    then the edit brings it up to date and makes nothing else stale. A text written where there
+    was none is a translation of what is there.
+    """
     marks = {field: dict(after.translation_marks.get(field, {})) for field in TEXT_FIELDS}
     for field in TEXT_FIELDS:
         field_marks = marks[field]
-        newly_written = []
+        catching_up = []
         for code in language_codes():
             old = text(before, field, code) if before else ""
             new = text(after, field, code)
             if not has_text(new):
                 field_marks.pop(code, None)
-            elif not has_text(old):
-                newly_written.append(code)
+            elif not has_text(old) or (old != new and _is_behind(field_marks, code)):
+                catching_up.append(code)
             elif old != new:
                 field_marks[code] = version
-        # A text written where there was none is a translation of what is there now.
-        for code in newly_written:
-            others = [field_marks[c] for c in field_marks if c != code]
+        for code in catching_up:
+            others = [mark for other, mark in field_marks.items() if other != code]
             field_marks[code] = max(others) if others else version
     return marks
+
+
+def _is_behind(field_marks: dict, code: str) -> bool:
+    own = field_marks.get(code, 0)
+    return any(mark > own for other, mark in field_marks.items() if other != code)
 
 
 def stale_texts(article: Article) -> list[StaleText]:
@@ -72,15 +81,10 @@ def stale_texts(article: Article) -> list[StaleText]:
     for field in TEXT_FIELDS:
         field_marks = article.translation_marks.get(field, {})
         for code in language_codes():
-            if not has_text(text(article, field, code)) or code not in field_marks:
+            if not has_text(text(article, field, code)) or not _is_behind(field_marks, code):
                 continue
-            newer = [
-                other
-                for other, mark in field_marks.items()
-                if other != code and mark > field_marks[code]
-            ]
-            if newer:
-                stale.append(StaleText(field, code, newer[0]))
+            newest = max((other for other in field_marks if other != code), key=field_marks.get)
+            stale.append(StaleText(field, code, newest))
     return stale
 
 

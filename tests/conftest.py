@@ -125,5 +125,6 @@ def page(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "lxml")
 
 
-def at(year, month, day, hour=12, minute=0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+def at(year, month, day, hour=12, minute=0, second=0) -> datetime:
+    """A moment in the site's time zone."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
