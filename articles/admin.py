@@ -229,8 +229,11 @@ class ArticleAdmin(RevisionViews, TabbedTranslationAdmin):
         if refused:
             self.message_user(
                 request,
-                _("%(count)d articles were left as they were: you may not %(step)s them now.")
-                % {"count": refused, "step": str(transition.label).lower()},
+                _(
+                    "%(count)d articles were left as they were: you may not take this step "
+                    "with them now (%(step)s)."
+                )
+                % {"count": refused, "step": transition.label},
                 messages.WARNING,
             )
         if conflicts:

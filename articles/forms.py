@@ -117,7 +117,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             transition = TRANSITIONS_BY_NAME[name]
             if transition not in self.desk.transitions(self.instance):
                 raise forms.ValidationError(
-                    _("You may not %(step)s this article.") % {"step": transition.label.lower()},
+                    _("You may not take this step with this article: %(step)s.")
+                    % {"step": transition.label},
                     code="forbidden_transition",
                 )
             # The model's own checks (a published article needs its texts) apply to the status

@@ -40,9 +40,16 @@ def _was_public_with_other_text(article: Article, fingerprint: str, now) -> bool
 
 
 @transaction.atomic
-def save_article(article: Article, *, user=None, note: str = "", confirmed=()) -> Revision:
+def save_article(
+    article: Article, *, user=None, note: str = "", confirmed=(), is_public_note: bool = True
+) -> Revision:
     """Save ``article`` as ``user`` and record the revision. Raises ``EditConflict`` if someone
-    else saved it since ``article.version`` was loaded."""
+    else saved it since ``article.version`` was loaded.
+
+    ``note`` is kept with the revision; when the save changes a published text it is also the
+    correction note readers see, unless ``is_public_note`` is false (notes the desk writes
+    itself, in English, are for editors).
+    """
     now = timezone.now()
     before = None
     if article.pk is not None:
@@ -68,7 +75,7 @@ def save_article(article: Article, *, user=None, note: str = "", confirmed=()) -
             and _was_public_with_other_text(article, fingerprint, now)
         ):
             article.revised_at = now
-            article.correction_note = note
+            article.correction_note = note if is_public_note else ""
     article.save()
     return _record(article, user=user, note=note, now=now)
 
@@ -100,7 +107,9 @@ def restore(article: Article, revision: Revision, *, user) -> Revision:
         setattr(article, f"title_{suffix}", version.title)
         setattr(article, f"summary_{suffix}", version.summary)
         setattr(article, f"body_{suffix}", version.body)
-    return save_article(article, user=user, note=f"Restored revision {revision.number}")
+    return save_article(
+        article, user=user, note=f"Restored revision {revision.number}", is_public_note=False
+    )
 
 
 def move_section_articles(section, old_slug: str, *, user) -> int:
@@ -109,7 +118,12 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
     moved = 0
     for article in section.articles.filter(status=Article.Status.PUBLISHED):
         article.section = section
-        save_article(article, user=user, note=f"Section moved from {old_slug} to {section.slug}")
+        save_article(
+            article,
+            user=user,
+            note=f"Section moved from {old_slug} to {section.slug}",
+            is_public_note=False,
+        )
         moved += 1
     return moved
 

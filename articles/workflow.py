@@ -28,16 +28,34 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     label: Promise
+    button: Promise
     # Writers may take this step with their own drafts; every other step is an editor's.
     is_writers_step: bool = False
 
 
 TRANSITIONS = (
-    Transition("submit", (Status.DRAFT,), Status.REVIEW, _("Submit for review"), True),
-    Transition("publish", (Status.REVIEW,), Status.PUBLISHED, _("Publish")),
-    Transition("unpublish", (Status.PUBLISHED,), Status.UNPUBLISHED, _("Unpublish")),
     Transition(
-        "back-to-draft", (Status.REVIEW, Status.UNPUBLISHED), Status.DRAFT, _("Back to draft")
+        "submit",
+        (Status.DRAFT,),
+        Status.REVIEW,
+        _("Submit for review"),
+        _("Save and submit for review"),
+        is_writers_step=True,
+    ),
+    Transition("publish", (Status.REVIEW,), Status.PUBLISHED, _("Publish"), _("Save and publish")),
+    Transition(
+        "unpublish",
+        (Status.PUBLISHED,),
+        Status.UNPUBLISHED,
+        _("Unpublish"),
+        _("Save and unpublish"),
+    ),
+    Transition(
+        "back-to-draft",
+        (Status.REVIEW, Status.UNPUBLISHED),
+        Status.DRAFT,
+        _("Back to draft"),
+        _("Save and move back to draft"),
     ),
 )
 TRANSITIONS_BY_NAME = {transition.name: transition for transition in TRANSITIONS}

@@ -83,7 +83,7 @@ def test_writer_cannot_publish_even_with_a_forged_button(login, writer, make_art
     forged = client.post(change_url(article), change_form(article, transition="publish"))
 
     assert forged.status_code == 200
-    assert any("may not publish" in error for error in errors(forged))
+    assert any("may not take this step with this article: Publish" in e for e in errors(forged))
     assert status_of(article) == DRAFT
 
 
