@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -21,9 +21,13 @@ from .workflow import TRANSITIONS, Transition, desk_for
 LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
 
 
-def zoned(label: str) -> str:
-    """A column or field label that names the site's time zone."""
-    return f"{label} ({settings.TIME_ZONE})"
+def zoned(label):
+    """A column or field label that names the site's time zone (translated when shown)."""
+    return format_lazy("{} ({})", label, settings.TIME_ZONE)
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -94,9 +98,12 @@ class ArticleAdmin(RevisionViews, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "published_at"
     actions = [transition_action(transition) for transition in TRANSITIONS]
-    record_fields = ("fingerprint", "created_by", "created_at", "updated_by", "updated_at")
+    record_fields = ("fingerprint", "created_by", "created_time", "updated_by", "changed_time")
     readonly_fields = ("status", *record_fields)
     change_form_template = "admin/articles/article/change_form.html"
+
+    class Media:
+        css = {"all": ("css/desk.css",)}
 
     # What each person may see and do.
 
@@ -249,15 +256,20 @@ class ArticleAdmin(RevisionViews, TabbedTranslationAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, article):
         if article.is_scheduled:
-            when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
-            return _("Scheduled for %(time)s") % {"time": when}
+            return _("Scheduled for %(time)s") % {"time": zoned(local_time(article.published_at))}
         return article.get_status_display()
 
     @admin.display(description=zoned(_("publication time")), ordering="published_at")
     def publication_time(self, article):
-        if article.published_at is None:
-            return "—"
-        return timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
+        return local_time(article.published_at)
+
+    @admin.display(description=zoned(_("created")))
+    def created_time(self, article):
+        return local_time(article.created_at)
+
+    @admin.display(description=zoned(_("last changed")))
+    def changed_time(self, article):
+        return local_time(article.updated_at)
 
     @admin.display(description=_("languages"))
     def language_status(self, article):

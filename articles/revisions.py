@@ -137,6 +137,10 @@ class FieldDiff:
     def changed(self) -> bool:
         return any(operation != "equal" for operation, _text in self.segments)
 
+    @property
+    def label(self) -> str:
+        return translations.FIELD_NAMES[self.field]
+
 
 @dataclass(frozen=True)
 class LanguageDiff:

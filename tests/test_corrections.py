@@ -139,8 +139,8 @@ def test_the_desk_shows_a_scheduled_article_as_scheduled(admin_client, make_arti
         make_article(published_at=at(2026, 6, 1, 9, 0))
         listing = page(admin_client.get("/admin/articles/article/"))
 
-    assert (
-        listing.select_one("td.field-status_label").get_text() == "Scheduled for 2026-06-01 09:00"
+    assert listing.select_one("td.field-status_label").get_text() == (
+        "Scheduled for 2026-06-01 09:00 (Asia/Shanghai)"
     )
 
 
@@ -283,3 +283,16 @@ def test_a_correction_after_a_time_travel_keeps_order(client, make_article):
 
     assert "Second fix" in soup.select_one("aside.correction").get_text()
     assert soup.select_one("aside.correction time").get_text() == "2026-07-01 10:00"
+
+
+def test_time_zone_labels_follow_the_editors_language(admin_client, make_article):
+    make_article()
+
+    english = page(admin_client.get("/admin/articles/article/"))
+    chinese = page(
+        admin_client.get("/admin/articles/article/", headers={"accept-language": "zh-hans"})
+    )
+
+    header = "th.column-publication_time"
+    assert english.select_one(header).get_text(strip=True) == "Publication time (Asia/Shanghai)"
+    assert chinese.select_one(header).get_text(strip=True) == "发布时间 (Asia/Shanghai)"
