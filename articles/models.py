@@ -551,13 +551,17 @@ class Revision(models.Model):
             published_at=self.published_at,
             fingerprint=self.fingerprint,
         )
+        self.copy_texts_to(copy)
+        return copy
+
+    def copy_texts_to(self, article: Article) -> None:
+        """Give ``article`` this revision's title, summary and body in every language."""
         for code in language_codes():
             version = self.language_version(code)
             suffix = field_suffix(code)
-            setattr(copy, f"title_{suffix}", version.title)
-            setattr(copy, f"summary_{suffix}", version.summary)
-            setattr(copy, f"body_{suffix}", version.body)
-        return copy
+            setattr(article, f"title_{suffix}", version.title)
+            setattr(article, f"summary_{suffix}", version.summary)
+            setattr(article, f"body_{suffix}", version.body)
 
     def document_bytes(self) -> bytes:
         """The article document as it was in this revision (its own section and slug)."""

@@ -15,7 +15,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from . import translations
-from .models import Article, ArticleAlias, Revision, field_suffix, language_codes
+from .models import Article, ArticleAlias, Revision, language_codes
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -101,12 +101,7 @@ def _record(article: Article, *, user, note: str, now) -> Revision:
 
 def restore(article: Article, revision: Revision, *, user) -> Revision:
     """Put ``revision``'s text back as a new revision; the history in between stays."""
-    for code in language_codes():
-        version = revision.language_version(code)
-        suffix = field_suffix(code)
-        setattr(article, f"title_{suffix}", version.title)
-        setattr(article, f"summary_{suffix}", version.summary)
-        setattr(article, f"body_{suffix}", version.body)
+    revision.copy_texts_to(article)
     return save_article(
         article, user=user, note=f"Restored revision {revision.number}", is_public_note=False
     )
