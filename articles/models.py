@@ -305,6 +305,9 @@ class Article(Versioned):
         help_text=_("When the text readers see last replaced an earlier published text."),
     )
     correction_note = models.TextField(_("correction note"), blank=True, editable=False)
+    # Search terms (articles.search), derived from the texts on every save.
+    search_title = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
     # For each translated field, the article version at which each language last changed or was
     # confirmed to match: {"title": {"zh-hans": 4, "en": 2}, …}. See articles.translations.
     translation_marks = models.JSONField(default=dict, blank=True, editable=False)
@@ -352,9 +355,10 @@ class Article(Versioned):
         if self.published_at is not None:
             self.published_at = self.published_at.replace(microsecond=0)
         self.fingerprint = self.compute_fingerprint() if self.is_published else ""
+        self.search_title, self.search_body = self.search_texts()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "fingerprint"}
+            kwargs["update_fields"] = {*update_fields, "fingerprint", "search_title", "search_body"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -422,6 +426,18 @@ class Article(Versioned):
         title = self.title_in(language)
         summary = getattr(self, f"summary_{field_suffix(title.language)}", None)
         return Translation(summary, title.language) if has_text(summary) else None
+
+    def search_texts(self) -> tuple[str, str]:
+        """The search terms of the titles, and of the summaries and bodies, in every language."""
+        from . import search
+        from .rendering import plain_text
+
+        titles, rest = [], []
+        for code in language_codes():
+            version = self.language_version(code)
+            titles.append(version.title)
+            rest += [version.summary, plain_text(version.body)]
+        return search.index_text(*titles), search.index_text(*rest)
 
     def to_document(self) -> documents.ArticleDocument:
         return documents.ArticleDocument(

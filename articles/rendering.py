@@ -4,6 +4,8 @@ markdown-it-py renders CommonMark with raw HTML switched off, so tags an editor 
 text; nh3 then cleans the result as a second line of defence, allowing only web and mail links.
 """
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -14,3 +16,10 @@ _ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 def render_markdown(text: str) -> str:
     return nh3.clean(_markdown.render(text or ""), url_schemes=_ALLOWED_URL_SCHEMES)
+
+
+def plain_text(text: str) -> str:
+    """What a reader reads of the Markdown ``text``: no markup, no link targets, entities
+    decoded."""
+    stripped = nh3.clean(_markdown.render(text or ""), tags=set())
+    return html.unescape(stripped)

@@ -25,6 +25,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="front-page"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("<slug:section>/", views.SectionView.as_view(), name="section"),
     path("<slug:section>/<slug:slug>/", views.ArticleView.as_view(), name="article"),
     path(

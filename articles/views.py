@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
+from . import search
 from .models import Article, Section, SectionAlias
 from .previews import render_revision, revision_for_token
+from .rendering import plain_text
 
 
 def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
@@ -161,3 +163,46 @@ class PreviewView(View):
         if revision is None:
             raise Http404("This preview link is not valid or has expired.")
         return render_revision(request, revision.article, revision, get_language())
+
+
+class SearchView(ListView):
+    """``/<lang>/search/?q=…``: published articles in either language, best match first."""
+
+    template_name = "articles/search.html"
+    context_object_name = "results"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[: search.MAX_QUERY_LENGTH]
+        found, self.terms = search.search(
+            Article.objects.published().select_related("section"), self.query
+        )
+        return found
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        language = get_language()
+        context["results"] = [
+            search_result(article, language, self.terms) for article in context["results"]
+        ]
+        return context
+
+
+def search_result(article: Article, language: str, terms: list[str]) -> dict:
+    """An article as the results list shows it: its title and a highlighted passage, in the
+    language that matched (the reader's first)."""
+    versions = article.versions_for_reader(language)
+    best = versions[0]
+    for code, version in versions:
+        text = " ".join([version.title, version.summary, plain_text(version.body)])
+        if search.has_match(search.highlight(text, terms)):
+            best = (code, version)
+            break
+    code, version = best
+    passage = search.excerpt(" ".join([version.summary, plain_text(version.body)]), terms)
+    return {
+        "article": article,
+        "language": code,
+        "title": search.highlight(version.title, terms),
+        "passage": passage,
+    }
