@@ -17,7 +17,7 @@ from . import documents
 # Paths that the site's own URLs use at the top level or inside a language.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "search", "feed", "feeds", "sitemap", "sitemaps", "robots",
-     "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon"}
+     "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon", "news"}
 )  # fmt: skip
 
 slug_format = RegexValidator(
@@ -209,6 +209,14 @@ class Section(Versioned):
         return translated(self, "name", language) or Translation(self.slug, "en")
 
 
+def _missing_language(code: str) -> Q:
+    suffix = field_suffix(code)
+    missing = Q()
+    for field in (f"title_{suffix}", f"body_{suffix}"):
+        missing |= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
+    return missing
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published articles whose publication time has come."""
@@ -247,11 +255,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def missing_language(self, code: str):
         """Articles with no title or no body in ``code`` (NULL and blank both count as none)."""
-        suffix = field_suffix(code)
-        missing = Q()
-        for field in (f"title_{suffix}", f"body_{suffix}"):
-            missing |= Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
-        return self.filter(missing)
+        return self.filter(_missing_language(code))
+
+    def in_language(self, code: str):
+        """Articles with a title and a body in ``code``."""
+        return self.exclude(_missing_language(code))
 
 
 class Article(Versioned):

@@ -3,7 +3,7 @@ earlier versions (``@<fingerprint>``) and preview links."""
 
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class FingerprintConverter:
@@ -26,6 +26,8 @@ urlpatterns = [
     path("", views.FrontPageView.as_view(), name="front-page"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("<slug:section>/feed/", feeds.SectionFeed(), name="section-feed"),
     path("<slug:section>/", views.SectionView.as_view(), name="section"),
     path("<slug:section>/<slug:slug>/", views.ArticleView.as_view(), name="article"),
     path(

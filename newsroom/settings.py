@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "articles",
@@ -190,6 +191,7 @@ LOGGING = {
 }
 
 # Newsroom's own settings.
+SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"
 ARTICLES_PER_PAGE = 20
 FRONT_PAGE_ARTICLES = 20
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600)))

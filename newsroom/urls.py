@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 import articles.urls  # noqa: F401 - registers the fingerprint path converter
+from articles import sitemaps
 from articles.views import ArticleDocumentView, ArticleVersionDocumentView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("<slug:section>/<slug:slug>.md", ArticleDocumentView.as_view(), name="article-document"),
     path(
         "<slug:section>/<slug:slug>@<fingerprint:fingerprint>.md",

@@ -1,0 +1,92 @@
+"""Atom feeds: the latest articles in one language, for the whole site or one section.
+
+A feed in a language holds the articles written in it, with their text in that language: a
+reader who follows the English feed never gets Chinese passed off as English. The feed's
+``xml:lang`` is the active language, which Django's Feed uses by default.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .models import Article, Section, field_suffix
+from .rendering import plain_text
+
+FEED_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one request's feed covers (Feed objects are shared between requests)."""
+
+    language: str
+    section: Section | None = None
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        return Scope(get_language())
+
+    def title(self, scope):
+        if scope.section is None:
+            return _("Newsroom: latest articles")
+        return _("Newsroom: %(section)s") % {"section": scope.section.name_in(scope.language)}
+
+    def subtitle(self, scope):
+        return _("The latest articles in %(language)s.") % {
+            "language": dict(settings.LANGUAGES)[scope.language]
+        }
+
+    def link(self, scope):
+        if scope.section is None:
+            return reverse("articles:front-page")
+        return scope.section.get_absolute_url()
+
+    def feed_url(self, scope):
+        if scope.section is None:
+            return reverse("articles:feed")
+        return reverse("articles:section-feed", kwargs={"section": scope.section.slug})
+
+    def items(self, scope):
+        articles = Article.objects.published().in_language(scope.language)
+        if scope.section is not None:
+            articles = articles.in_section(scope.section)
+        articles = articles.select_related("section").latest_first()[:FEED_LENGTH]
+        return [(article, scope.language) for article in articles]
+
+    def item_title(self, item):
+        article, language = item
+        return getattr(article, f"title_{field_suffix(language)}")
+
+    def item_description(self, item):
+        article, language = item
+        suffix = field_suffix(language)
+        return getattr(article, f"summary_{suffix}") or plain_text(
+            getattr(article, f"body_{suffix}")
+        )[:300]
+
+    def item_link(self, item):
+        return item[0].get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item[0].published_at
+
+    def item_updateddate(self, item):
+        return item[0].revised_at or item[0].published_at
+
+    def item_categories(self, item):
+        article, language = item
+        return [str(article.section.name_in(language))]
+
+
+class SectionFeed(LatestArticlesFeed):
+    def get_object(self, request, section):
+        return Scope(get_language(), get_object_or_404(Section, slug=section))
