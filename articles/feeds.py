@@ -69,9 +69,10 @@ class LatestArticlesFeed(Feed):
     def item_description(self, item):
         article, language = item
         suffix = field_suffix(language)
-        return getattr(article, f"summary_{suffix}") or plain_text(
-            getattr(article, f"body_{suffix}")
-        )[:300]
+        return (
+            getattr(article, f"summary_{suffix}")
+            or plain_text(getattr(article, f"body_{suffix}"))[:300]
+        )
 
     def item_link(self, item):
         return item[0].get_absolute_url()

@@ -17,7 +17,8 @@ from . import documents
 # Paths that the site's own URLs use at the top level or inside a language.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "search", "feed", "feeds", "sitemap", "sitemaps", "robots",
-     "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon", "news"}
+     "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon", "news",
+     "policy"}
 )  # fmt: skip
 
 slug_format = RegexValidator(

@@ -5,9 +5,12 @@ from django.urls import include, path
 import articles.urls  # noqa: F401 - registers the fingerprint path converter
 from articles import sitemaps
 from articles.views import ArticleDocumentView, ArticleVersionDocumentView
+from crawlers import views as crawler_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", crawler_views.robots, name="robots"),
+    path(".well-known/tdmrep.json", crawler_views.tdmrep_json, name="tdmrep"),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("<slug:section>/<slug:slug>.md", ArticleDocumentView.as_view(), name="article-document"),
@@ -18,4 +21,7 @@ urlpatterns = [
     ),
 ]
 
-urlpatterns += i18n_patterns(path("", include("articles.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("crawlers.urls")),
+    path("", include("articles.urls")),
+)

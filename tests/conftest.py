@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -19,6 +20,12 @@ from articles.models import Article, Section
 
 DOCUMENTS = Path(__file__).parent / "documents"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the shared Redis one too, when configured)."""
+    cache.clear()
 
 
 @pytest.fixture

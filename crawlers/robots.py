@@ -1,0 +1,85 @@
+"""robots.txt and TDMRep, built from the site policy."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from .models import POLICY_CACHE_KEY, Crawler, SitePolicy
+
+# Never worth crawling, whatever the policy.
+ALWAYS_DISALLOWED = ["/admin/", "/*/preview/", "/*/search/"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything robots.txt and the TDM signals need, small enough to cache."""
+
+    reserves_tdm: bool
+    policy_url: str
+    allows_others: bool
+    crawlers: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (user agent, allowed, sections)
+
+
+def current_policy() -> Policy:
+    policy = cache.get(POLICY_CACHE_KEY)
+    if policy is None:
+        site = SitePolicy.current()
+        crawlers = tuple(
+            (
+                crawler.user_agent,
+                crawler.is_allowed,
+                tuple(s.slug for s in crawler.exceptions.all()),
+            )
+            for crawler in Crawler.objects.prefetch_related("exceptions")
+        )
+        policy = Policy(
+            reserves_tdm=site.reserves_text_and_data_mining,
+            policy_url=site.policy_url,
+            allows_others=site.allows_other_crawlers,
+            crawlers=crawlers,
+        )
+        cache.set(POLICY_CACHE_KEY, policy, None)
+    return policy
+
+
+def policy_url(policy: Policy, request) -> str:
+    """The licensing terms' address: the administrator's, or the site's own page."""
+    if policy.policy_url:
+        return policy.policy_url
+    with translation.override(settings.LANGUAGE_CODE):
+        return request.build_absolute_uri(reverse("crawlers:policy"))
+
+
+def section_paths(slug: str) -> list[str]:
+    """Every address under a section: its pages in each language, and its documents."""
+    return [f"/{code}/{slug}/" for code, _name in settings.LANGUAGES] + [f"/{slug}/"]
+
+
+def robots_txt(policy: Policy, sitemap_url: str) -> str:
+    lines = []
+    for user_agent, allowed, exceptions in policy.crawlers:
+        lines.append(f"User-agent: {user_agent}")
+        if allowed:
+            disallowed = [path for slug in exceptions for path in section_paths(slug)]
+            lines += [f"Disallow: {path}" for path in ALWAYS_DISALLOWED + disallowed]
+        else:
+            lines += [f"Allow: {path}" for slug in exceptions for path in section_paths(slug)]
+            lines.append("Disallow: /")
+        lines.append("")
+    lines.append("User-agent: *")
+    if policy.allows_others:
+        lines += [f"Disallow: {path}" for path in ALWAYS_DISALLOWED]
+    else:
+        lines.append("Disallow: /")
+    lines += ["", f"Sitemap: {sitemap_url}", ""]
+    return "\n".join(lines)
+
+
+def tdmrep(policy: Policy, url: str) -> list[dict]:
+    """The /.well-known/tdmrep.json document (W3C TDMRep)."""
+    if not policy.reserves_tdm:
+        return [{"location": "/*", "tdm-reservation": 0}]
+    return [{"location": "/*", "tdm-reservation": 1, "tdm-policy": url}]

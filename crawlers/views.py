@@ -1,0 +1,27 @@
+"""robots.txt, /.well-known/tdmrep.json and the site's own licensing policy page."""
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from .robots import current_policy, policy_url, robots_txt, tdmrep
+
+
+def robots(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap-index"))
+    return HttpResponse(
+        robots_txt(current_policy(), sitemap), content_type="text/plain; charset=utf-8"
+    )
+
+
+def tdmrep_json(request):
+    policy = current_policy()
+    return JsonResponse(tdmrep(policy, policy_url(policy, request)), safe=False)
+
+
+class PolicyView(TemplateView):
+    template_name = "crawlers/policy.html"
+
+    def get_context_data(self, **kwargs):
+        policy = current_policy()
+        return super().get_context_data(policy=policy, **kwargs)
