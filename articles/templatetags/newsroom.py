@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from articles import models
+from articles import metadata, models
 from articles.rendering import render_markdown
 
 register = template.Library()
@@ -44,6 +44,32 @@ def language_switcher(context):
             }
         )
     return {"links": links}
+
+
+@register.inclusion_tag("includes/head_metadata.html", takes_context=True)
+def head_metadata(context):
+    """Canonical URL, alternates, social cards, feeds and JSON-LD for the page being shown."""
+    request = context["request"]
+    article, section = context.get("article"), context.get("section")
+    if context.get("preview_of"):
+        return {"metadata": None}
+    if context.get("version_of"):
+        current = context["version_of"]
+        found = metadata.for_article(request, current)
+        found.canonical = request.build_absolute_uri(current.get_absolute_url())
+        found.json_ld = ""
+        return {"metadata": found}
+    if isinstance(article, models.Article):
+        return {"metadata": metadata.for_article(request, article)}
+    if isinstance(section, models.Section):
+        return {"metadata": metadata.for_section(request, section)}
+    return {
+        "metadata": metadata.for_page(
+            request,
+            title=context.get("page_title") or settings.SITE_NAME,
+            description=_("News in Chinese and English, with every article's source verifiable."),
+        )
+    }
 
 
 @register.filter

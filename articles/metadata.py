@@ -1,0 +1,146 @@
+"""What machines read in a page's head: canonical URL, hreflang alternates, OpenGraph and
+Twitter cards, feeds, and on articles a JSON-LD ``NewsArticle`` for each language version."""
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+
+from .models import Article, Section, html_lang
+from .rendering import plain_text
+
+# OpenGraph wants territory locales.
+OPENGRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
+
+
+@dataclass
+class PageMetadata:
+    title: str
+    description: str
+    canonical: str
+    alternates: list[tuple[str, str]]  # (hreflang, absolute URL), x-default last
+    opengraph: list[tuple[str, str]]
+    twitter: list[tuple[str, str]]
+    feeds: list[tuple[str, str]] = field(default_factory=list)  # (title, absolute URL)
+    json_ld: str = ""
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def alternates(request, path: str) -> list[tuple[str, str]]:
+    """The page in every language, and the language-neutral address that picks one."""
+    links = [
+        (code, absolute(request, translate_url(path, code))) for code, _n in settings.LANGUAGES
+    ]
+    default_path = translate_url(path, settings.LANGUAGE_CODE)
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    neutral = "/" + default_path.removeprefix(prefix) if default_path.startswith(prefix) else path
+    links.append(("x-default", absolute(request, neutral)))
+    return links
+
+
+def for_page(request, *, title: str, description: str, kind: str = "website", extra=()):
+    language = translation.get_language()
+    path = request.path
+    if request.GET.get("page") not in (None, "", "1"):
+        path = f"{path}?page={request.GET['page']}"
+    canonical = absolute(request, path)
+    opengraph = [
+        ("og:type", kind),
+        ("og:site_name", settings.SITE_NAME),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:url", canonical),
+        ("og:locale", OPENGRAPH_LOCALES.get(language, language)),
+        *[
+            ("og:locale:alternate", OPENGRAPH_LOCALES.get(code, code))
+            for code, _name in settings.LANGUAGES
+            if code != language
+        ],
+        *extra,
+    ]
+    twitter = [("twitter:card", "summary"), ("twitter:title", title)]
+    twitter.append(("twitter:description", description))
+    with translation.override(language):
+        feeds = [(settings.SITE_NAME, absolute(request, reverse("articles:feed")))]
+    return PageMetadata(
+        title=title,
+        description=description,
+        canonical=canonical,
+        alternates=alternates(request, request.path),
+        opengraph=opengraph,
+        twitter=twitter,
+        feeds=feeds,
+    )
+
+
+def for_section(request, section: Section) -> PageMetadata:
+    language = translation.get_language()
+    name = str(section.name_in(language))
+    description = getattr(section, f"description_{language.replace('-', '_')}") or name
+    metadata = for_page(request, title=f"{name} · {settings.SITE_NAME}", description=description)
+    metadata.feeds.append(
+        (
+            f"{settings.SITE_NAME}: {name}",
+            absolute(request, reverse("articles:section-feed", kwargs={"section": section.slug})),
+        )
+    )
+    return metadata
+
+
+def for_article(request, article: Article) -> PageMetadata:
+    language = translation.get_language()
+    title = article.title_in(language)
+    summary = article.summary_in(language)
+    description = (
+        str(summary) if summary else plain_text(article.language_version(title.language).body)[:200]
+    )
+    modified = article.revised_at or article.published_at
+    metadata = for_page(
+        request,
+        title=str(title),
+        description=" ".join(description.split()),
+        kind="article",
+        extra=[
+            ("article:published_time", timezone.localtime(article.published_at).isoformat()),
+            ("article:modified_time", timezone.localtime(modified).isoformat()),
+            ("article:section", str(article.section.name_in(language))),
+        ],
+    )
+    section_metadata = for_section(request, article.section)
+    metadata.feeds = section_metadata.feeds
+    metadata.json_ld = news_articles_json(request, article)
+    return metadata
+
+
+def news_articles_json(request, article: Article) -> str:
+    """One schema.org NewsArticle per language version, each at its own page."""
+    modified = article.revised_at or article.published_at
+    graph = []
+    for code in article.languages:
+        version = article.language_version(code)
+        with translation.override(code):
+            url = absolute(request, article.get_absolute_url())
+        entry = {
+            "@type": "NewsArticle",
+            "@id": f"{url}#article",
+            "headline": version.title[:110],
+            "inLanguage": html_lang(code),
+            "datePublished": timezone.localtime(article.published_at).isoformat(),
+            "dateModified": timezone.localtime(modified).isoformat(),
+            "articleSection": str(article.section.name_in(code)),
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "url": url,
+            "publisher": {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME},
+        }
+        if version.summary:
+            entry["description"] = version.summary
+        graph.append(entry)
+    data = {"@context": "https://schema.org", "@graph": graph}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # Safe inside <script>: no "</script>" or HTML comment can be formed.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
