@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -228,6 +229,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def latest_per_section(self, count: int):
+        """The ``count`` newest of each section, in one query (a window function)."""
+        newest_first = Window(
+            RowNumber(),
+            partition_by=F("section"),
+            order_by=[F("published_at").desc(), F("pk").desc()],
+        )
+        return self.annotate(place_in_section=newest_first).filter(place_in_section__lte=count)
 
     def for_listing(self):
         """Only what lists show: no bodies, the section in the same query."""

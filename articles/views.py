@@ -42,12 +42,31 @@ class MovedArticleRedirect(View):
 
 
 class FrontPageView(ListView):
+    """The latest articles, then the newest few of each section in the navigation."""
+
     template_name = "articles/front_page.html"
     context_object_name = "articles"
 
     def get_queryset(self):
         limit = settings.FRONT_PAGE_ARTICLES
-        return Article.objects.published().for_listing().latest_first()[:limit]
+        return self.shown().for_listing().latest_first()[:limit]
+
+    @staticmethod
+    def shown():
+        """Hidden sections stay off the front page."""
+        return Article.objects.published().filter(section__is_visible=True)
+
+    def get_context_data(self, **kwargs):
+        per_section = (
+            self.shown()
+            .latest_per_section(settings.FRONT_PAGE_PER_SECTION)
+            .for_listing()
+            .order_by("section__position", "section__slug", "-published_at", "-pk")
+        )
+        sections = {}
+        for article in per_section:
+            sections.setdefault(article.section, []).append(article)
+        return super().get_context_data(sections=list(sections.items()), **kwargs)
 
 
 class SectionView(ListView):

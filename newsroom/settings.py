@@ -195,5 +195,6 @@ LOGGING = {
 # Newsroom's own settings.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"
 ARTICLES_PER_PAGE = 20
-FRONT_PAGE_ARTICLES = 20
+FRONT_PAGE_ARTICLES = 8
+FRONT_PAGE_PER_SECTION = 4
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600)))

@@ -269,8 +269,8 @@ def test_preview_and_versions_are_never_published_in_a_lists(client, corrected):
 
     front = client.get("/en/").content.decode()
 
-    assert front.count("/en/world/ferry/") == 1
-    assert first not in front
+    assert "/en/world/ferry/" in front
+    assert first not in front and "/@" not in front
 
 
 def test_a_correction_after_a_time_travel_keeps_order(client, make_article):

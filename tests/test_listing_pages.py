@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .conftest import page
+from .conftest import at, page
 
 
 def titles(soup) -> list[str]:
-    return [a.get_text(strip=True) for a in soup.select("main .article-item__title a")]
+    """Titles of the page's main list (on the front page, the latest news)."""
+    first_list = soup.select_one("main ul.article-list")
+    return [a.get_text(strip=True) for a in first_list.select(".article-item__title a")]
 
 
 def test_front_page_lists_published_articles_newest_first(client, make_article):
@@ -23,6 +25,32 @@ def test_front_page_lists_published_articles_newest_first(client, make_article):
     make_article(title_en="Scheduled", published_at=timezone.now() + timedelta(days=1))
 
     assert titles(page(client.get("/en/"))) == ["Newer", "Older"]
+
+
+def test_front_page_shows_the_latest_of_each_visible_section(client, make_section, make_article):
+    world = make_section("world", position=0)
+    city = make_section("city", name_zh_hans="城市", name_en="City", position=1)
+    hidden = make_section("hidden", name_en="Hidden", is_visible=False)
+    for number in range(6):
+        make_article(
+            section=world, title_en=f"World {number}", published_at=at(2026, 5, 1 + number)
+        )
+    make_article(section=city, title_en="City only one")
+    make_article(section=hidden, title_en="Hidden story")
+
+    soup = page(client.get("/en/"))
+    blocks = {
+        block.h2.get_text(strip=True): [
+            a.get_text() for a in block.select(".article-item__title a")
+        ]
+        for block in soup.select("section.front-section")
+    }
+
+    assert blocks == {
+        "World": ["World 5", "World 4", "World 3", "World 2"],
+        "City": ["City only one"],
+    }
+    assert "Hidden story" not in titles(soup)
 
 
 def test_front_page_shows_every_visible_section_in_the_navigation(client, make_section):
@@ -120,7 +148,7 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/zh-hans/", 2),
+        ("/zh-hans/", 3),
         ("/en/world/", 4),
         ("/en/world/?page=2", 4),
         ("/zh-hans/world/story-1/", 2),
