@@ -6,7 +6,7 @@ PORT ?= 8000
 # The suite runs with DEBUG off, as production does; these values are for tests only.
 TEST_ENV := DEBUG= SECRET_KEY=tests-only-secret-key-0123456789abcdefghijklmnop ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install install-test run serve test lint format lock messages screenshot clean
+.PHONY: install install-test run serve test lint format lock messages screenshots clean
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,11 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The README's screenshots, taken by the browser tests in Debian's Chromium.
+screenshots: install-test
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	SCREENSHOT_DIR=docs/screenshots $(TEST_ENV) $(BIN)/pytest tests/test_browser.py -k screenshots -q
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: install
