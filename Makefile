@@ -6,7 +6,7 @@ PORT ?= 8000
 # The suite runs with DEBUG off, as production does; these values are for tests only.
 TEST_ENV := DEBUG= SECRET_KEY=tests-only-secret-key-0123456789abcdefghijklmnop ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install install-test run serve test lint format lock messages screenshots clean
+.PHONY: install install-test run serve test lint format lock messages screenshots audit clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,15 @@ format: install-test
 screenshots: install-test
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	SCREENSHOT_DIR=docs/screenshots $(TEST_ENV) $(BIN)/pytest tests/test_browser.py -k screenshots -q
+
+# Lighthouse, axe-core and the Nu HTML checker on every page type; writes docs/quality.md.
+# Needs Debian's chromium, chromium-driver and a Java runtime (see README, "Quality").
+audit: install audit/node_modules/.installed
+	$(BIN)/python audit/audit.py
+
+audit/node_modules/.installed: audit/package-lock.json
+	cd audit && CHROMEDRIVER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: install

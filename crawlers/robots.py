@@ -9,8 +9,9 @@ from django.utils import translation
 
 from .models import POLICY_CACHE_KEY, Crawler, SitePolicy
 
-# Never worth crawling, whatever the policy.
-ALWAYS_DISALLOWED = ["/admin/", "/*/preview/", "/*/search/"]
+# Never worth crawling, whatever the policy: the desk, previews, and search results (the
+# search page itself may be crawled).
+ALWAYS_DISALLOWED = ["/admin/", "/*/preview/", "/*/search/?"]
 
 
 @dataclass(frozen=True)
