@@ -11,7 +11,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from . import revisions, translations
+from . import caching, revisions, translations
 from .forms import ArticleForm, SectionForm
 from .models import Article, EditConflict, Section, SectionAlias
 from .revisions_admin import RevisionViews
@@ -45,8 +45,20 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ChangesContent:
+    """Deleting through the admin changes what readers see, too."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        caching.content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        caching.content_changed()
+
+
 @admin.register(Section)
-class SectionAdmin(TabbedTranslationAdmin):
+class SectionAdmin(ChangesContent, TabbedTranslationAdmin):
     form = SectionForm
     list_display = ("__str__", "slug", "position", "is_visible")
     list_display_links = ("__str__",)
@@ -67,6 +79,7 @@ class SectionAdmin(TabbedTranslationAdmin):
             old_slug = form.initial.get("slug")
         obj.updated_by = request.user
         obj.save()
+        caching.content_changed()
         if change and old_slug != obj.slug:
             SectionAlias.objects.filter(slug=obj.slug).delete()
             SectionAlias.objects.update_or_create(slug=old_slug, defaults={"section": obj})
@@ -89,7 +102,7 @@ def transition_action(transition: Transition):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionViews, TabbedTranslationAdmin):
+class ArticleAdmin(ChangesContent, RevisionViews, TabbedTranslationAdmin):
     form = ArticleForm
     list_display = ("__str__", "section", "status_label", "publication_time", "language_status")
     list_filter = ("section", "status", MissingTranslationFilter)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from . import translations
+from . import caching, translations
 from .models import Article, ArticleAlias, Revision, language_codes
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
@@ -77,6 +77,8 @@ def save_article(
             article.revised_at = now
             article.correction_note = note if is_public_note else ""
     article.save()
+    if article.is_published or (before is not None and before.is_published):
+        caching.content_changed()
     return _record(article, user=user, note=note, now=now)
 
 

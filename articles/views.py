@@ -13,6 +13,25 @@ from .previews import render_revision, revision_for_token
 from .rendering import plain_text
 
 
+class SurrogateKeys:
+    """Name what a page shows in a ``Surrogate-Key`` header, so a CDN can purge exactly the
+    pages an edit touches."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        keys = self.surrogate_keys() if response.status_code == 200 else []
+        if keys:
+            response["Surrogate-Key"] = " ".join(keys)
+        return response
+
+    def surrogate_keys(self) -> list[str]:
+        return []
+
+
+def article_keys(article: Article) -> list[str]:
+    return [f"article-{article.pk}", f"section-{article.section_id}"]
+
+
 def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
     query = request.META.get("QUERY_STRING")
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
@@ -41,7 +60,7 @@ class MovedArticleRedirect(View):
         return article.get_absolute_url()
 
 
-class FrontPageView(ListView):
+class FrontPageView(SurrogateKeys, ListView):
     """The latest articles, then the newest few of each section in the navigation."""
 
     template_name = "articles/front_page.html"
@@ -50,6 +69,9 @@ class FrontPageView(ListView):
     def get_queryset(self):
         limit = settings.FRONT_PAGE_ARTICLES
         return self.shown().for_listing().latest_first()[:limit]
+
+    def surrogate_keys(self):
+        return ["front"]
 
     @staticmethod
     def shown():
@@ -69,7 +91,7 @@ class FrontPageView(ListView):
         return super().get_context_data(sections=list(sections.items()), **kwargs)
 
 
-class SectionView(ListView):
+class SectionView(SurrogateKeys, ListView):
     """A section's articles, newest first. Bad ``?page=`` values are 404s (ListView's own rule)."""
 
     template_name = "articles/section.html"
@@ -92,13 +114,19 @@ class SectionView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
+    def surrogate_keys(self):
+        return [f"section-{self.section.pk}"]
 
-class ArticleView(MovedArticleRedirect, DetailView):
+
+class ArticleView(SurrogateKeys, MovedArticleRedirect, DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
     def get_object(self, queryset=None):
         return published_article(self.kwargs["section"], self.kwargs["slug"])
+
+    def surrogate_keys(self):
+        return article_keys(self.object)
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -115,7 +143,7 @@ class ArticleView(MovedArticleRedirect, DetailView):
         )
 
 
-class ArticleVersionView(MovedArticleRedirect, DetailView):
+class ArticleVersionView(SurrogateKeys, MovedArticleRedirect, DetailView):
     """An earlier published text of an article, with a banner pointing to the current one."""
 
     template_name = "articles/article.html"
@@ -137,6 +165,9 @@ class ArticleVersionView(MovedArticleRedirect, DetailView):
     def moved_url(self, article: Article) -> str:
         return article.get_version_url(self.kwargs["fingerprint"])
 
+    def surrogate_keys(self):
+        return article_keys(self.current)
+
 
 def earlier_version(article: Article, fingerprint: str):
     """The revision that published ``fingerprint``, if readers ever saw it; else 404."""
@@ -153,7 +184,9 @@ class ArticleDocumentView(MovedArticleRedirect):
 
     def get(self, request, section, slug):
         article = published_article(section, slug)
-        return markdown_response(article.document_bytes())
+        response = markdown_response(article.document_bytes())
+        response["Surrogate-Key"] = " ".join(article_keys(article))
+        return response
 
     def moved_url(self, article: Article) -> str:
         return article.get_document_url()
@@ -163,8 +196,10 @@ class ArticleVersionDocumentView(MovedArticleRedirect):
     """An earlier version's document; it hashes to the fingerprint in its address."""
 
     def get(self, request, section, slug, fingerprint):
-        revision = earlier_version(published_article(section, slug), fingerprint)
-        return markdown_response(revision.document_bytes())
+        article = published_article(section, slug)
+        response = markdown_response(earlier_version(article, fingerprint).document_bytes())
+        response["Surrogate-Key"] = " ".join(article_keys(article))
+        return response
 
     def moved_url(self, article: Article) -> str:
         return article.get_version_document_url(self.kwargs["fingerprint"])

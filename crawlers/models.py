@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from articles import caching
 from articles.models import Section
 
 POLICY_CACHE_KEY = "crawlers:policy"
@@ -85,5 +86,6 @@ class Crawler(models.Model):
 
 def forget_cached_policy() -> None:
     """Called after an administrator changes the policy, on every server through the shared
-    cache."""
+    cache; robots.txt and every page's TDM headers change with it."""
     cache.delete(POLICY_CACHE_KEY)
+    caching.content_changed()

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match / If-Modified-Since with 304, for cached and fresh pages alike.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -197,4 +200,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"
 ARTICLES_PER_PAGE = 20
 FRONT_PAGE_ARTICLES = 8
 FRONT_PAGE_PER_SECTION = 4
+# Reader pages: how long browsers, and CDNs or proxies, may keep them.
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
+PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "600"))
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600)))

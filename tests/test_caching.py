@@ -1,0 +1,181 @@
+"""Whole-page caching for readers: hits, conditional requests, CDN headers, and invalidation
+the moment anything a page shows changes."""
+
+import pytest
+import time_machine
+from django.test import Client
+
+from articles.models import Article
+
+from .conftest import at, page
+from .desk import change_form, change_url
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for a transaction to commit (cache invalidation) as a real commit would."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+def test_a_second_reader_gets_the_cached_page_without_touching_the_database(
+    client, make_article, django_assert_num_queries
+):
+    make_article(slug="ferry", title_en="Ferry")
+    first = client.get("/en/world/ferry/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/en/world/ferry/")
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    assert second["tdm-reservation"] == "1"
+
+
+def test_pages_carry_validators_and_answer_304(client, make_article):
+    make_article(slug="ferry")
+    response = client.get("/en/world/ferry/")
+
+    by_etag = client.get("/en/world/ferry/", headers={"if-none-match": response["ETag"]})
+    by_date = client.get(
+        "/en/world/ferry/", headers={"if-modified-since": response["Last-Modified"]}
+    )
+
+    assert response.status_code == 200 and response["ETag"].startswith('"')
+    assert by_etag.status_code == 304 and by_date.status_code == 304
+    assert by_etag.content == b""
+
+
+def test_pages_tell_cdns_how_long_to_keep_them_and_what_they_show(client, make_article):
+    article = make_article(slug="ferry")
+
+    response = client.get("/en/world/ferry/")
+    document = client.get("/world/ferry.md")
+    section = client.get("/en/world/")
+
+    control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=60", "s-maxage=300", "stale-while-revalidate=600"} <= control
+    keys = f"article-{article.pk} section-{article.section_id}"
+    assert response["Surrogate-Key"] == keys
+    assert document["Surrogate-Key"] == keys
+    assert section["Surrogate-Key"] == f"section-{article.section_id}"
+
+
+def test_a_correction_is_served_at_once(client, admin_client, make_article, committed):
+    article = make_article(slug="ferry", body_en="The ferry runs daily.")
+    client.get("/en/world/ferry/")
+    client.get("/en/")
+
+    with committed():
+        admin_client.post(change_url(article), change_form(article, body_en="It runs hourly."))
+
+    assert "It runs hourly." in client.get("/en/world/ferry/").content.decode()
+
+
+def test_publishing_shows_the_article_on_every_list_at_once(
+    client, admin_client, make_article, committed
+):
+    article = make_article(slug="fresh", title_en="Fresh news", status=Article.Status.REVIEW)
+    assert "Fresh news" not in client.get("/en/").content.decode()
+    assert "Fresh news" not in client.get("/en/world/").content.decode()
+
+    with committed():
+        admin_client.post(change_url(article), change_form(article, transition="publish"))
+
+    assert "Fresh news" in client.get("/en/").content.decode()
+    assert "Fresh news" in client.get("/en/world/").content.decode()
+    assert client.get("/world/fresh.md").status_code == 200
+
+
+def test_renaming_a_section_changes_every_cached_page(
+    client, admin_client, make_article, committed
+):
+    article = make_article(slug="ferry")
+    section = article.section
+    client.get("/en/world/ferry/")
+
+    with committed():
+        admin_client.post(
+            f"/admin/articles/section/{section.pk}/change/",
+            {
+                "name_zh_hans": "国际",
+                "name_en": "Abroad",
+                "slug": "world",
+                "position": 0,
+                "is_visible": "on",
+                "base_version": section.version,
+            },
+        )
+
+    nav = page(client.get("/en/world/ferry/")).select("nav.section-nav a")
+    assert [a.get_text() for a in nav] == ["Abroad"]
+
+
+def test_a_scheduled_article_appears_at_its_minute_on_cached_pages(client, make_article):
+    with time_machine.travel(at(2026, 6, 1, 8, 0), tick=False):
+        make_article(slug="nine", title_en="Nine o'clock news", published_at=at(2026, 6, 1, 9))
+        before = client.get("/en/").content.decode()
+        cached = client.get("/en/")
+    with time_machine.travel(at(2026, 6, 1, 9, 0), tick=False):
+        after = client.get("/en/").content.decode()
+
+    assert cached["X-Page-Cache"] == "hit"
+    assert "Nine o" not in before
+    assert "Nine o" in after
+
+
+def test_editors_are_never_served_or_sent_cached_pages(client, admin_client, make_article):
+    make_article(slug="ferry")
+    client.get("/en/world/ferry/")
+
+    response = admin_client.get("/en/world/ferry/")
+
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
+def test_previews_are_never_cached(client, admin_client, make_article):
+    article = make_article(slug="draft", status=Article.Status.DRAFT)
+    link = page(admin_client.get(f"/admin/articles/article/{article.pk}/revisions/")).select_one(
+        "input.desk-share"
+    )["value"]
+
+    first, second = client.get(link), client.get(link)
+
+    assert first.status_code == second.status_code == 200
+    assert "X-Page-Cache" not in second
+    assert "no-store" in second["Cache-Control"] or "private" in second["Cache-Control"]
+
+
+def test_no_reader_gets_a_page_cached_for_another_language(make_article):
+    make_article(slug="ferry", title_en="Ferry", title_zh_hans="渡轮")
+    english, chinese = Client(), Client()
+
+    english.get("/en/world/ferry/")
+    chinese_page = page(chinese.get("/zh-hans/world/ferry/"))
+    english_root = english.get("/", headers={"accept-language": "en"})
+    chinese_root = chinese.get("/", headers={"accept-language": "zh-CN"})
+
+    assert chinese_page.select_one("main h1").get_text() == "渡轮"
+    assert english_root["Location"] == "/en/"
+    assert chinese_root["Location"] == "/zh-hans/"
+
+
+def test_a_crawler_policy_change_reaches_robots_txt_at_once(client, admin_client, db, committed):
+    from crawlers.models import Crawler
+
+    client.get("/robots.txt")
+    gpt = Crawler.objects.get(user_agent="GPTBot")
+
+    with committed():
+        admin_client.post(
+            f"/admin/crawlers/crawler/{gpt.pk}/change/",
+            {"user_agent": "GPTBot", "purpose": "ai", "is_allowed": "on"},
+        )
+
+    robots = client.get("/robots.txt").content.decode()
+    assert "User-agent: GPTBot\nDisallow: /admin/" in robots
