@@ -19,7 +19,7 @@ from . import documents
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "search", "feed", "feeds", "sitemap", "sitemaps", "robots",
      "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon", "news",
-     "policy"}
+     "policy", "sections"}
 )  # fmt: skip
 
 slug_format = RegexValidator(
@@ -353,9 +353,11 @@ class Article(Versioned):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_date"),
+            # Reader lists: the filter, the order and the id, so pages are read from the index.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing"),
             models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_status_date"
+                fields=["section", "status", "-published_at", "-id"],
+                name="article_section_listing",
             ),
         ]
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -18,29 +19,50 @@ NEWS_WINDOW = timedelta(days=2)
 NEWS_LANGUAGES = {"zh-hans": "zh-cn", "en": "en"}
 
 
-class SectionSitemap(Sitemap):
-    """A section's page and its published articles, in every language."""
+class Translated(Sitemap):
+    """Every page in every language, each listing the others as hreflang alternates."""
 
     i18n = True
     alternates = True
     x_default = True
     limit = 5000
 
+    def location(self, item):
+        return item.get_absolute_url()
+
+
+class SectionPagesSitemap(Translated):
+    """The sections' own pages; each changes when one of its articles does."""
+
+    def items(self):
+        return Section.objects.annotate(
+            latest=Max("articles__updated_at", filter=Q(articles__in=Article.objects.published()))
+        ).order_by("position", "slug")
+
+    def lastmod(self, section):
+        return section.latest
+
+
+class SectionSitemap(Translated):
+    """A section's published articles."""
+
     def __init__(self, section: Section):
         self.section = section
 
     def items(self):
-        articles = Article.objects.published().in_section(self.section).for_listing()
-        return [self.section, *articles.latest_first()]
+        return (
+            Article.objects.published()
+            .in_section(self.section)
+            .select_related("section")
+            .only("slug", "updated_at", "section__slug")
+            .order_by("-published_at", "-id")
+        )
 
-    def location(self, item):
-        return item.get_absolute_url()
+    def lastmod(self, article):
+        return article.updated_at
 
-    def lastmod(self, item):
-        if isinstance(item, Section):
-            latest = Article.objects.published().in_section(item).latest_first().first()
-            return latest.updated_at if latest else None
-        return item.updated_at
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +105,12 @@ class NewsSitemap(Sitemap):
         return item.article.updated_at
 
 
+SECTIONS = "sections"
+
+
 def section_sitemaps() -> dict[str, Sitemap]:
-    sitemaps = {section.slug: SectionSitemap(section) for section in Section.objects.all()}
+    sitemaps = {SECTIONS: SectionPagesSitemap()}
+    sitemaps.update({section.slug: SectionSitemap(section) for section in Section.objects.all()})
     sitemaps[NEWS] = NewsSitemap()
     return sitemaps
 
@@ -100,6 +126,8 @@ def section(request, section):
         )
         response.context_data["publication"] = settings.SITE_NAME
         return response
+    if section == SECTIONS:
+        return sitemap_views.sitemap(request, {SECTIONS: SectionPagesSitemap()})
     found = Section.objects.filter(slug=section).first()
     if found is None:
         raise Http404("No such sitemap.")

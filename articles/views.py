@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, View
 
 from . import search
 from .models import Article, Section, SectionAlias
+from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
 from .rendering import plain_text
 
@@ -97,6 +98,7 @@ class SectionView(SurrogateKeys, ListView):
     template_name = "articles/section.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = IndexPaginator
 
     def get(self, request, *args, **kwargs):
         try:

@@ -100,6 +100,7 @@ def test_the_sitemap_index_lists_a_sitemap_per_section_and_the_news_sitemap(clie
 
     locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert locations == [
+        "http://testserver/sitemap-sections.xml",
         "http://testserver/sitemap-city.xml",  # sections in navigation order
         "http://testserver/sitemap-world.xml",
         "http://testserver/sitemap-news.xml",
@@ -121,7 +122,9 @@ def test_section_sitemaps_give_every_language_version_with_alternates(client, ne
         "x-default": "http://testserver/world/both/",
     }
     assert article.findtext(f"{SITEMAP}lastmod") == timezone.localdate().isoformat()
-    assert "http://testserver/en/world/" in urls  # the section page itself
+    sections = xml(client, "/sitemap-sections.xml")
+    section_urls = [loc.text for loc in sections.iter(f"{SITEMAP}loc")]
+    assert "http://testserver/en/world/" in section_urls
 
 
 def test_the_news_sitemap_has_the_last_two_days_in_each_language(client, newsroom):
