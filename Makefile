@@ -6,7 +6,7 @@ PORT ?= 8000
 # The suite runs with DEBUG off, as production does; these values are for tests only.
 TEST_ENV := DEBUG= SECRET_KEY=tests-only-secret-key-0123456789abcdefghijklmnop ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 
-.PHONY: install install-test run serve test lint format lock messages screenshots audit clean
+.PHONY: install install-test run serve test lint format lock messages screenshots audit bench clean
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,12 @@ audit: install audit/node_modules/.installed
 audit/node_modules/.installed: audit/package-lock.json
 	cd audit && CHROMEDRIVER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
+
+# Load test against PostgreSQL and Redis, compared with a bare Django view; writes
+# docs/benchmarks.md. Needs wrk (Debian package) and the local PostgreSQL and Redis.
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python bench/run.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: install

@@ -1,0 +1,232 @@
+"""``make bench``: Newsroom under load, measured against a bare Django view in the same run.
+
+1. Fills PostgreSQL with a generated newsroom (``BENCH_ARTICLES``, default 100,000, in 12
+   sections) unless it is there already.
+2. Serves it with gunicorn and the repo's ``gunicorn.conf.py`` (as ``make serve`` does, DEBUG
+   off, Redis page cache), and a bare Django view returning the same number of bytes with the
+   same configuration.
+3. Drives both with wrk at 16 and 64 connections: every page type cold (each request misses the
+   page cache) and warm, then measures worker memory and the admin's article list.
+4. Writes docs/benchmarks.md.
+"""
+
+import contextlib
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16,64").split(",")]
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/newsroom_bench")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
+SITE_PORT, BARE_PORT = 8801, 8802
+TARGETS = (
+    "Targets: article cold ≥ 0.25 and warm ≥ 0.8 of the bare view; p99 < 50 ms at 16 connections."
+)
+
+
+def environment() -> dict:
+    return {
+        **os.environ,
+        "DEBUG": "",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+    }
+
+
+def manage(env: dict, *arguments: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "python"), "manage.py", *arguments], cwd=ROOT, env=env,
+                          check=True, **kwargs)  # fmt: skip
+
+
+def create_database() -> None:
+    name = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+    server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"
+    exists = subprocess.run(
+        ["psql", server, "-tAc", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["psql", server, "-c", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def prepare(env: dict) -> None:
+    create_database()
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "generate_articles", "--articles", str(ARTICLES))
+    manage(env, "collectstatic", "--no-input", "-v0")
+    manage(env, "shell", "-c",
+           "from django.contrib.auth.models import User;"
+           "User.objects.filter(username='bench').exists() or "
+           "User.objects.create_superuser('bench', password='bench-password-123')")  # fmt: skip
+
+
+def start(env: dict, port: int, *application: str) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--no-control-socket",
+         *application],
+        cwd=ROOT, env={**env, "PORT": str(port)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
+        except urllib.error.HTTPError:
+            return server  # the bare view answers 404 here: it is up
+        except OSError:
+            time.sleep(0.1)
+            continue
+        return server
+    server.kill()
+    raise SystemExit(f"gunicorn on port {port} did not start")
+
+
+def wrk(port: int, path: str, mode: str, connections: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}", "--timeout", "10s",
+         "-s", str(ROOT / "bench" / "report.lua"), f"http://127.0.0.1:{port}", "--", path, mode],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    result = json.loads(output.strip().splitlines()[-1])
+    seconds = result["duration_us"] / 1e6
+    result["rps"] = result["requests"] / seconds
+    result["size"] = result["bytes"] // max(result["requests"], 1)
+    return result
+
+
+def worker_memory(server: subprocess.Popen) -> list[float]:
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+    sizes = []
+    for pid in children.stdout.split():
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sizes
+
+
+def admin_list_times(port: int) -> list[float]:
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    base = f"http://127.0.0.1:{port}"
+    login = opener.open(f"{base}/admin/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
+    form = {"username": "bench", "password": "bench-password-123", "csrfmiddlewaretoken": token}
+    opener.open(f"{base}/admin/login/", data=urllib.parse.urlencode(form).encode()).read()
+    times = []
+    for _ in range(11):
+        started = time.perf_counter()
+        opener.open(f"{base}/admin/articles/article/").read()
+        times.append((time.perf_counter() - started) * 1000)
+    return times[1:]
+
+
+def pages() -> dict[str, str]:
+    """One address per page type, on the generated content."""
+    return {
+        "front page": "/zh-hans/",
+        "section, page 1": "/zh-hans/world/",
+        "section, page 300": "/zh-hans/world/?page=300",
+        "article": "/zh-hans/world/generated-12/",
+        "article document": "/world/generated-12.md",
+        "search": "/zh-hans/search/?q=%E6%B8%A1%E8%BD%AE",
+        "feed": "/zh-hans/world/feed/",
+        "sitemap": "/sitemap-world.xml",
+    }
+
+
+def main() -> int:
+    env = environment()
+    prepare(env)
+    site = start(env, SITE_PORT)
+    bare = start(env, BARE_PORT, "bench.bare:application")
+    rows, bare_cache = [], {}
+    try:
+        for name, path in pages().items():
+            for connections in CONNECTIONS:
+                for mode in ("cold", "warm"):
+                    result = wrk(SITE_PORT, path, mode, connections)
+                    key = (result["size"], connections)
+                    if key not in bare_cache:
+                        bare_cache[key] = wrk(BARE_PORT, f"/bytes/{result['size']}/", "warm",
+                                              connections)  # fmt: skip
+                    ratio = result["rps"] / bare_cache[key]["rps"]
+                    rows.append((name, path, connections, mode, result, bare_cache[key], ratio))
+                    print(
+                        f"{name:18} c={connections:<3} {mode:5} {result['rps']:8.0f} req/s "
+                        f"p50 {result['p50_us'] / 1000:6.1f} ms "
+                        f"p99 {result['p99_us'] / 1000:6.1f} ms "
+                        f"ratio {ratio:.2f} errors {result['errors']}",
+                        flush=True,
+                    )
+        memory = worker_memory(site)
+        admin = admin_list_times(SITE_PORT)
+    finally:
+        for server in (site, bare):
+            server.terminate()
+            server.wait()
+    write_report(rows, memory, admin)
+    return 0
+
+
+def write_report(rows, memory, admin) -> None:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError, AttributeError):
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured on {date.today().isoformat()} with `make bench` on {os.cpu_count()} cores "
+        f"({cpu}): {ARTICLES:,} generated articles in 12 sections on PostgreSQL, Redis as the",
+        "page cache, gunicorn with the repo's `gunicorn.conf.py`; wrk with 2 threads for "
+        f"{DURATION} per row, on the same machine.",
+        "",
+        "*Cold*: every request has a different query string, so it misses the page cache and is",
+        "rendered in full. *Warm*: the same address again and again. *Ratio*: requests per second",
+        "divided by those of a bare Django view (no middleware, no database) returning the same",
+        "number of bytes, measured in the same run with the same gunicorn configuration.",
+        "",
+        TARGETS,
+        "",
+        "| page | connections | mode | bytes | req/s | p50 ms | p95 ms | p99 ms "
+        "| bare req/s | ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, path, connections, mode, result, bare, ratio in rows:
+        lines.append(
+            f"| {name} (`{path}`) | {connections} | {mode} | {result['size']:,} | "
+            f"{result['rps']:,.0f} | {result['p50_us'] / 1000:.1f} | "
+            f"{result['p95_us'] / 1000:.1f} | {result['p99_us'] / 1000:.1f} | "
+            f"{bare['rps']:,.0f} | {ratio:.2f} |"
+        )
+    lines += [
+        "",
+        f"Worker memory after the run (RSS): {', '.join(f'{m:.0f} MB' for m in memory)} "
+        f"(largest {max(memory):.0f} MB).",
+        "",
+        f"The admin's article list at {ARTICLES:,} articles, signed in: median "
+        f"{statistics.median(admin):.0f} ms, slowest {max(admin):.0f} ms of 10 requests.",
+        "",
+        "Run it yourself: `make bench` (set `BENCH_ARTICLES`, `BENCH_DURATION`,",
+        "`BENCH_CONNECTIONS`, `DATABASE_URL` or `REDIS_URL` to change what it measures).",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
