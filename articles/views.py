@@ -80,16 +80,19 @@ class FrontPageView(SurrogateKeys, ListView):
         return Article.objects.published().filter(section__is_visible=True)
 
     def get_context_data(self, **kwargs):
-        per_section = (
-            self.shown()
-            .latest_per_section(settings.FRONT_PAGE_PER_SECTION)
+        sections = list(Section.objects.visible())
+        newest = (
+            Article.objects.published()
             .for_listing()
-            .order_by("section__position", "section__slug", "-published_at", "-pk")
+            .latest_per_section(sections, settings.FRONT_PAGE_PER_SECTION)
         )
-        sections = {}
-        for article in per_section:
-            sections.setdefault(article.section, []).append(article)
-        return super().get_context_data(sections=list(sections.items()), **kwargs)
+        by_section = {section.pk: [] for section in sections}
+        for article in sorted(newest, key=lambda a: (a.published_at, a.pk), reverse=True):
+            by_section[article.section_id].append(article)
+        blocks = [
+            (section, by_section[section.pk]) for section in sections if by_section[section.pk]
+        ]
+        return super().get_context_data(sections=blocks, **kwargs)
 
 
 class SectionView(SurrogateKeys, ListView):

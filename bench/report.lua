@@ -2,11 +2,17 @@
 -- request, so each one misses the page cache and is rendered in full. Prints one JSON line.
 local base, mode = "/", "warm"
 local counter = 0
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
 
 function init(args)
   base = args[1] or "/"
   mode = args[2] or "warm"
-  math.randomseed(os.time() + (wrk.thread and tonumber(tostring(wrk.thread):match("0x(%x+)") or "0", 16) or 0))
+  math.randomseed(os.time() * 100 + (id or 0))
 end
 
 function request()
@@ -14,7 +20,7 @@ function request()
   local path = base
   if mode == "cold" then
     local joiner = string.find(base, "?", 1, true) and "&" or "?"
-    path = base .. joiner .. "bench=" .. math.random(1, 2000000000) .. "-" .. counter
+    path = base .. joiner .. "bench=" .. (id or 0) .. "-" .. counter .. "-" .. math.random(1, 1000000000)
   end
   return wrk.format("GET", path)
 end

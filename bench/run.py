@@ -126,7 +126,12 @@ def admin_list_times(port: int) -> list[float]:
     base = f"http://127.0.0.1:{port}"
     login = opener.open(f"{base}/admin/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
-    form = {"username": "bench", "password": "bench-password-123", "csrfmiddlewaretoken": token}
+    form = {
+        "username": "bench",
+        "password": "bench-password-123",
+        "csrfmiddlewaretoken": token,
+        "next": "/admin/",
+    }
     opener.open(f"{base}/admin/login/", data=urllib.parse.urlencode(form).encode()).read()
     times = []
     for _ in range(11):

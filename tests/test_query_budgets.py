@@ -49,7 +49,7 @@ def render_queries(client, url: str, budget: int, assert_max_num_queries) -> int
 
 
 PAGES = [
-    ("/zh-hans/", 3),
+    ("/zh-hans/", 5),  # 2 sections: their newest come in one query on PostgreSQL, 2 on SQLite
     ("/en/world/", 5),
     ("/en/world/bulk-world-1/", 2),
     ("/world/bulk-world-1.md", 1),
@@ -127,7 +127,7 @@ def test_every_public_query_can_use_an_index(client, make_section):
     published = Article.objects.published()
     queries = {
         "front page": published.for_listing().latest_first()[:8],
-        "front page sections": published.latest_per_section(4).for_listing(),
+        "front page, one section": published.in_section(world).latest_first()[:4],
         "section page ids": published.in_section(world).latest_first().values_list("pk")[400:420],
         "section count": published.in_section(world).values("pk"),
         "article": published.filter(section__slug="world", slug="bulk-world-7"),

@@ -160,4 +160,4 @@ def test_postgres_search_uses_the_gin_index(library):
         finally:
             cursor.execute("SET enable_seqscan = on")
 
-    assert "Bitmap Index Scan on article_search_terms" in plan
+    assert "Bitmap Index Scan on article_search_vector" in plan
