@@ -25,7 +25,7 @@ class Translated(Sitemap):
     i18n = True
     alternates = True
     x_default = True
-    limit = 5000
+    limit = 1000  # items per sitemap page; with two languages, 2,000 addresses
 
     def location(self, item):
         return item.get_absolute_url()
