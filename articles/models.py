@@ -364,6 +364,8 @@ class Article(Versioned):
                 fields=["section", "status", "-published_at", "-id"],
                 name="article_section_listing",
             ),
+            # The desk's list, newest first, whatever the status.
+            models.Index(fields=["-published_at", "-id"], name="article_desk_order"),
         ]
 
     def __str__(self) -> str:
