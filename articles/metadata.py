@@ -78,17 +78,19 @@ def for_page(request, *, title: str, description: str, kind: str = "website", ex
     )
 
 
+def section_feed(request, section: Section, language: str) -> tuple[str, str]:
+    """The section's Atom feed in ``language``: (title, absolute URL)."""
+    name = str(section.name_in(language))
+    url = reverse("articles:section-feed", kwargs={"section": section.slug})
+    return f"{settings.SITE_NAME}: {name}", absolute(request, url)
+
+
 def for_section(request, section: Section) -> PageMetadata:
     language = translation.get_language()
     name = str(section.name_in(language))
     description = getattr(section, f"description_{language.replace('-', '_')}") or name
     metadata = for_page(request, title=f"{name} · {settings.SITE_NAME}", description=description)
-    metadata.feeds.append(
-        (
-            f"{settings.SITE_NAME}: {name}",
-            absolute(request, reverse("articles:section-feed", kwargs={"section": section.slug})),
-        )
-    )
+    metadata.feeds.append(section_feed(request, section, language))
     return metadata
 
 
@@ -111,8 +113,7 @@ def for_article(request, article: Article) -> PageMetadata:
             ("article:section", str(article.section.name_in(language))),
         ],
     )
-    section_metadata = for_section(request, article.section)
-    metadata.feeds = section_metadata.feeds
+    metadata.feeds.append(section_feed(request, article.section, language))
     metadata.json_ld = news_articles_json(request, article)
     return metadata
 

@@ -92,7 +92,7 @@ class FrontPageView(SurrogateKeys, ListView):
         blocks = [
             (section, by_section[section.pk]) for section in sections if by_section[section.pk]
         ]
-        return super().get_context_data(sections=blocks, **kwargs)
+        return super().get_context_data(sections=blocks, visible_sections=sections, **kwargs)
 
 
 class SectionView(SurrogateKeys, ListView):
@@ -250,15 +250,20 @@ class SearchView(ListView):
 def search_result(article: Article, language: str, terms: list[str]) -> dict:
     """An article as the results list shows it: its title and a highlighted passage, in the
     language that matched (the reader's first)."""
-    versions = article.versions_for_reader(language)
-    best = versions[0]
-    for code, version in versions:
-        text = " ".join([version.title, version.summary, plain_text(version.body)])
-        if search.has_match(search.highlight(text, terms)):
-            best = (code, version)
-            break
-    code, version = best
-    passage = search.excerpt(" ".join([version.summary, plain_text(version.body)]), terms)
+    # Each version's text once: rendering Markdown to plain text is the costly part.
+    texts = [
+        (code, version, " ".join([version.summary, plain_text(version.body)]))
+        for code, version in article.versions_for_reader(language)
+    ]
+    code, version, text = next(
+        (
+            candidate
+            for candidate in texts
+            if search.has_match(search.highlight(f"{candidate[1].title} {candidate[2]}", terms))
+        ),
+        texts[0],
+    )
+    passage = search.excerpt(text, terms)
     return {
         "article": article,
         "language": code,

@@ -18,8 +18,10 @@ register = template.Library()
 @register.inclusion_tag("includes/section_navigation.html", takes_context=True)
 def section_navigation(context):
     current = context.get("section") or getattr(context.get("article"), "section", None)
+    # A page that already read the visible sections (the front page) passes them on.
+    visible = context.get("visible_sections")
     return {
-        "sections": models.Section.objects.visible(),
+        "sections": visible if visible is not None else models.Section.objects.visible(),
         "current_section": current,
         "LANGUAGE_CODE": get_language(),
     }
