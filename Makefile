@@ -61,6 +61,8 @@ screenshots: install-test
 # Lighthouse, axe-core and the Nu HTML checker on every page type; writes docs/quality.md.
 # Needs Debian's chromium, chromium-driver and a Java runtime (see README, "Quality").
 audit: install audit/node_modules/.installed
+	@command -v chromedriver >/dev/null && command -v java >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei default-jre-headless)
 	$(BIN)/python audit/audit.py
 
 audit/node_modules/.installed: audit/package-lock.json
