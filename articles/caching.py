@@ -20,26 +20,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
 GENERATION_KEY = "pages:generation"  # a counter, moved on atomically
 SINCE_KEY = "pages:since"  # when the generation began: the pages' Last-Modified
 UNTIL_KEY = "pages:until"  # when the next scheduled article comes due, if one does
 PAGE_TIMEOUT = 60 * 60 * 24  # a day at most; a new generation makes them unreachable sooner
-# Headers worth keeping with a cached page.
-KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Language",
-    "Vary",
-    "Surrogate-Key",
-    "Cache-Control",
-    "ETag",
-    "Last-Modified",
-    "tdm-reservation",
-    "tdm-policy",
-    "X-Robots-Tag",
-)
+# Headers that belong to one response, never replayed from the cache.
+UNKEPT_HEADERS = {"set-cookie", "x-page-cache"}
 
 
 def _next_scheduled_time() -> datetime | None:
@@ -55,7 +44,10 @@ def _next_scheduled_time() -> datetime | None:
 
 def current_generation() -> tuple[int, datetime]:
     """The generation pages are cached under now, and when it began."""
-    stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY])
+    return _generation_in(cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY]))
+
+
+def _generation_in(stored: dict) -> tuple[int, datetime]:
     until = stored.get(UNTIL_KEY)
     if GENERATION_KEY not in stored or (until is not None and timezone.now() >= until):
         return _start_generation()
@@ -76,10 +68,9 @@ def content_changed() -> None:
     transaction.on_commit(_start_generation)
 
 
-def _page_key(request, generation: int) -> str:
+def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{generation}:{digest}"
+    return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _cacheable_request(request) -> bool:
@@ -103,7 +94,12 @@ def _cacheable_response(response) -> bool:
 
 
 class PageCacheMiddleware:
-    """Serve and store whole reader pages (see the module's docstring)."""
+    """Serve and store whole reader pages (see the module's docstring).
+
+    It comes first in ``MIDDLEWARE``: a page is stored as it finally left the site, with every
+    header the other middleware added, and a hit is answered from one round trip to the shared
+    cache (the generation and the page together) before any other middleware runs.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -115,27 +111,32 @@ class PageCacheMiddleware:
                 # A signed-in person's pages are theirs alone: no shared cache may keep them.
                 patch_cache_control(response, private=True)
             return response
-        generation, since = current_generation()
-        key = _page_key(request, generation)
-        stored = cache.get(key)
-        if stored is not None:
-            response = HttpResponse(stored["content"], status=200)
-            for name, value in stored["headers"].items():
-                response[name] = value
+        key = _page_key(request)
+        stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY, key])
+        generation, since = _generation_in(stored)
+        page = stored.get(key)
+        if page is not None and page[0] == generation:
+            _generation, modified, content, headers = page
+            response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
-            return response
+            return _conditional(request, response, modified)
         response = self.get_response(request)
-        if _cacheable_response(response):
-            self._prepare(response, since)
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            cache.set(key, {"content": response.content, "headers": headers}, PAGE_TIMEOUT)
-            response["X-Page-Cache"] = "miss"
-        return response
+        if not _cacheable_response(response):
+            return response
+        modified = int(since.timestamp())
+        self._prepare(response, modified)
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
+        }
+        cache.set(key, (generation, modified, response.content, headers), PAGE_TIMEOUT)
+        response["X-Page-Cache"] = "miss"
+        return _conditional(request, response, modified)
 
     @staticmethod
-    def _prepare(response, since) -> None:
-        response["ETag"] = f'"{hashlib.sha1(response.content).hexdigest()}"'
-        response["Last-Modified"] = http_date(since.timestamp())
+    def _prepare(response, modified: int) -> None:
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        response["Last-Modified"] = http_date(modified)
         if "Cache-Control" not in response:
             patch_cache_control(
                 response,
@@ -144,3 +145,10 @@ class PageCacheMiddleware:
                 s_maxage=settings.PAGE_SHARED_MAX_AGE,
                 stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
             )
+
+
+def _conditional(request, response, modified: int):
+    """``304 Not Modified`` when the reader already has this page."""
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=modified, response=response
+    )

@@ -64,11 +64,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached reader page is served before anything else runs, with the headers the
+    # middleware below gave it when it was rendered (see articles/caching.py).
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers If-None-Match / If-Modified-Since with 304, for cached and fresh pages alike.
+    # 304s for what the page cache does not keep (signed-in editors' pages).
     "django.middleware.http.ConditionalGetMiddleware",
-    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -36,6 +36,19 @@ def test_a_second_reader_gets_the_cached_page_without_touching_the_database(
     assert second["tdm-reservation"] == "1"
 
 
+def test_a_cached_page_keeps_every_header_the_site_first_sent(client, make_article):
+    make_article(slug="ferry")
+    first = client.get("/en/world/ferry/")
+    second = client.get("/en/world/ferry/")
+
+    kept = {name: value for name, value in first.items() if name != "X-Page-Cache"}
+    replayed = {name: value for name, value in second.items() if name != "X-Page-Cache"}
+    assert replayed == kept
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["X-Content-Type-Options"] == "nosniff"
+    assert second["Content-Language"] == "en"
+
+
 def test_pages_carry_validators_and_answer_304(client, make_article):
     make_article(slug="ferry")
     response = client.get("/en/world/ferry/")
