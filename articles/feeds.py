@@ -16,7 +16,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Article, Section, field_suffix
-from .rendering import plain_text
 
 FEED_LENGTH = 20
 
@@ -68,10 +67,9 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item):
         article, language = item
-        suffix = field_suffix(language)
         return (
-            getattr(article, f"summary_{suffix}")
-            or plain_text(getattr(article, f"body_{suffix}"))[:300]
+            getattr(article, f"summary_{field_suffix(language)}")
+            or (article.body_text(language)[:300])
         )
 
     def item_link(self, item):

@@ -9,7 +9,6 @@ from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 
 from .models import Article, Section, html_lang
-from .rendering import plain_text
 
 # OpenGraph wants territory locales.
 OPENGRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
@@ -98,9 +97,7 @@ def for_article(request, article: Article) -> PageMetadata:
     language = translation.get_language()
     title = article.title_in(language)
     summary = article.summary_in(language)
-    description = (
-        str(summary) if summary else plain_text(article.language_version(title.language).body)[:200]
-    )
+    description = str(summary) if summary else article.body_text(title.language)[:200]
     modified = article.revised_at or article.published_at
     metadata = for_page(
         request,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import documents
+from .rendering import render_markdown, text_of
 
 # Paths that the site's own URLs use at the top level or inside a language.
 RESERVED_SLUGS = frozenset(
@@ -243,7 +244,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Only what lists show: no bodies or search terms, the section in the same query."""
         bodies = [f"body_{field_suffix(code)}" for code in language_codes()]
-        heavy = ["body", *bodies, "search_title", "search_body", "search_vector"]
+        heavy = ["body", *bodies, "search_title", "search_body", "search_vector", "rendered"]
         return self.select_related("section").defer(*heavy)
 
     def moved_from(self, section_slug: str, slug: str) -> "Article | None":
@@ -273,6 +274,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_language(self, code: str):
         """Articles with a title and a body in ``code``."""
         return self.exclude(_missing_language(code))
+
+
+# What Article.derive() sets from the texts on every save.
+DERIVED_FIELDS = ("fingerprint", "search_title", "search_body", "rendered")
 
 
 class Article(Versioned):
@@ -332,6 +337,9 @@ class Article(Versioned):
     # On PostgreSQL, a trigger fills this from the two above on every write (migration 0006);
     # elsewhere it stays empty and search matches the text columns instead.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The published bodies as HTML, rendered on save: {"fingerprint": …, "html": {code: html}}.
+    # Used only while the fingerprint matches the article's, so it can never show another text.
+    rendered = models.JSONField(default=dict, blank=True, editable=False)
     # For each translated field, the article version at which each language last changed or was
     # confirmed to match: {"title": {"zh-hans": 4, "en": 2}, …}. See articles.translations.
     translation_marks = models.JSONField(default=dict, blank=True, editable=False)
@@ -373,20 +381,10 @@ class Article(Versioned):
         return str(title) if title else self.slug
 
     def save(self, *args, **kwargs) -> None:
-        # Only the row's own derived fields: the canonical body, the date to the second (the
-        # document's precision) and the fingerprint of the published text.
-        for code in language_codes():
-            field = f"body_{field_suffix(code)}"
-            value = getattr(self, field)
-            if value is not None:
-                setattr(self, field, documents.normalize_body(value))
-        if self.published_at is not None:
-            self.published_at = self.published_at.replace(microsecond=0)
-        self.fingerprint = self.compute_fingerprint() if self.is_published else ""
-        self.search_title, self.search_body = self.search_texts()
+        self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "fingerprint", "search_title", "search_body"}
+            kwargs["update_fields"] = {*update_fields, *DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -406,6 +404,22 @@ class Article(Versioned):
             "article-version-document",
             kwargs={"section": self.section.slug, "slug": self.slug, "fingerprint": fingerprint},
         )
+
+    def derive(self) -> None:
+        """Set the row's own derived fields: the canonical bodies, the date to the second (the
+        document's precision), the fingerprint of the published text, the search terms and
+        the rendered bodies. ``save()`` calls it; bulk writers call it themselves."""
+        for code in language_codes():
+            field = f"body_{field_suffix(code)}"
+            value = getattr(self, field)
+            if value is not None:
+                setattr(self, field, documents.normalize_body(value))
+        if self.published_at is not None:
+            self.published_at = self.published_at.replace(microsecond=0)
+        self.fingerprint = self.compute_fingerprint() if self.is_published else ""
+        html = {code: render_markdown(self.language_version(code).body) for code in self.languages}
+        self.rendered = {"fingerprint": self.fingerprint, "html": html} if self.fingerprint else {}
+        self.search_title, self.search_body = self.search_texts()
 
     @property
     def is_scheduled(self) -> bool:
@@ -446,6 +460,20 @@ class Article(Versioned):
         ordered = sorted(codes, key=lambda code: code != interface_language)
         return [(code, self.language_version(code)) for code in ordered]
 
+    def body_html(self, code: str) -> str:
+        """The body in ``code`` as safe HTML: as rendered on save when the published text is
+        the one stored, else rendered now (previews, earlier versions)."""
+        stored = self.rendered or {}
+        if self.fingerprint and stored.get("fingerprint") == self.fingerprint:
+            html = stored["html"].get(code)
+            if html is not None:
+                return html
+        return render_markdown(self.language_version(code).body)
+
+    def body_text(self, code: str) -> str:
+        """The body in ``code`` as a reader reads it, without markup."""
+        return text_of(self.body_html(code))
+
     def title_in(self, language: str) -> Translation:
         return translated(self, "title", language) or Translation(self.slug, "en")
 
@@ -458,13 +486,12 @@ class Article(Versioned):
     def search_texts(self) -> tuple[str, str]:
         """The search terms of the titles, and of the summaries and bodies, in every language."""
         from . import search
-        from .rendering import plain_text
 
         titles, rest = [], []
         for code in language_codes():
             version = self.language_version(code)
             titles.append(version.title)
-            rest += [version.summary, plain_text(version.body)]
+            rest += [version.summary, self.body_text(code) if version.body else ""]
         return search.index_text(*titles), search.index_text(*rest)
 
     def to_document(self) -> documents.ArticleDocument:

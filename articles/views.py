@@ -11,7 +11,6 @@ from . import search
 from .models import Article, Section, SectionAlias
 from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
-from .rendering import plain_text
 
 
 class SurrogateKeys:
@@ -252,7 +251,7 @@ def search_result(article: Article, language: str, terms: list[str]) -> dict:
     language that matched (the reader's first)."""
     # Each version's text once: rendering Markdown to plain text is the costly part.
     texts = [
-        (code, version, " ".join([version.summary, plain_text(version.body)]))
+        (code, version, " ".join([version.summary, article.body_text(code)]))
         for code, version in article.versions_for_reader(language)
     ]
     code, version, text = next(

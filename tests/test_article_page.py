@@ -242,3 +242,15 @@ def test_html_in_the_body_is_never_run(client, make_article):
     assert hrefs == ["https://example.com/"]
     # The typed tags stay visible as text, so the editor sees what went wrong.
     assert "<script>alert('x')</script>" in body.get_text()
+
+
+def test_bodies_are_rendered_when_saved_and_only_shown_for_their_own_text(client, make_article):
+    article = make_article(slug="ferry", body_en="The *ferry* runs.")
+    assert article.rendered["html"]["en"] == "<p>The <em>ferry</em> runs.</p>\n"
+
+    # A rendering stored for another text (say, written behind the site's back) is not shown.
+    stale = {"fingerprint": "0" * 40, "html": {"en": "<p>Old news</p>"}}
+    Article.objects.filter(pk=article.pk).update(rendered=stale)
+    body = page(client.get("/en/world/ferry/")).select_one("article[lang=en] .article-version__body")
+
+    assert body.decode_contents().strip() == "<p>The <em>ferry</em> runs.</p>"

@@ -29,8 +29,7 @@ def add_articles(section: Section, count: int) -> None:
             status=Article.Status.PUBLISHED,
             published_at=now - timedelta(minutes=number + 1),
         )
-        article.fingerprint = article.compute_fingerprint()
-        article.search_title, article.search_body = article.search_texts()
+        article.derive()
         articles.append(article)
     Article.objects.bulk_create(articles, batch_size=500)
 

@@ -10,7 +10,6 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from articles import metadata, models
-from articles.rendering import render_markdown
 
 register = template.Library()
 
@@ -101,8 +100,9 @@ def iso_datetime(value) -> str:
 
 
 @register.filter
-def markdown(text: str) -> str:
-    return mark_safe(render_markdown(text))
+def body_html(article, language: str) -> str:
+    """The article's body in ``language``, rendered when it was saved."""
+    return mark_safe(article.body_html(language))
 
 
 @register.filter

@@ -127,8 +127,7 @@ class Command(BaseCommand):
             article.title_en = english_sentence(rng).rstrip(".")[:120]
             article.summary_en = english_sentence(rng)
             article.body_en = body(rng, english_sentence, rng.randint(6, 12), 4, " ")
-        article.fingerprint = article.compute_fingerprint()
-        article.search_title, article.search_body = article.search_texts()
+        article.derive()
         article.translation_marks = {}
         return article
 
