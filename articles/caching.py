@@ -7,12 +7,17 @@ transaction commits, so every app server stops serving the old pages at once. A 
 article needs no event: the generation also records when the next scheduled article comes due,
 and pages cached before that moment are not served after it.
 
+Within a generation, each app server also keeps what every page repeats (the section
+navigation, the crawler policy) in its own memory (:func:`memoised`): the generation in the shared
+cache says when that is out of date, so no server keeps showing an old one.
+
 Only anonymous GET and HEAD requests for reader pages are cached. Editors (anyone with a session)
 and previews (``Cache-Control: private``) never are, and the language is part of every reader URL,
 so no reader gets a page cached for another language.
 """
 
 import hashlib
+import time
 from datetime import datetime
 
 from django.conf import settings
@@ -56,7 +61,9 @@ def _generation_in(stored: dict) -> tuple[int, datetime]:
 
 def _start_generation() -> tuple[int, datetime]:
     now = timezone.now().replace(microsecond=0)
-    cache.add(GENERATION_KEY, 0, None)
+    # A counter that starts again (the shared cache emptied or restarted) starts above every
+    # number it gave before, so nothing kept under an old generation can come back to life.
+    cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
     number = cache.incr(GENERATION_KEY)
     cache.set_many({SINCE_KEY: now, UNTIL_KEY: _next_scheduled_time()}, None)
     return number, now
@@ -66,6 +73,27 @@ def content_changed() -> None:
     """Call when something readers see changed; takes effect when the transaction commits, on
     every app server at once."""
     transaction.on_commit(_start_generation)
+
+
+_memo: dict = {}  # key → (generation, value), this process's own
+MEMO_SIZE = 1000  # entries; emptied when full (keys are few: per language and section)
+
+
+def memoised(request, key, compute):
+    """``compute()``, kept in this process while the site's content generation is the one
+    ``request`` is served under. Requests outside the page cache (editors, previews) always
+    compute: they must see the database as it is."""
+    generation = getattr(request, "content_generation", None)
+    if generation is None:
+        return compute()
+    found = _memo.get(key)
+    if found is not None and found[0] == generation:
+        return found[1]
+    value = compute()
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[key] = (generation, value)
+    return value
 
 
 def _page_key(request) -> str:
@@ -114,6 +142,7 @@ class PageCacheMiddleware:
         key = _page_key(request)
         stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY, key])
         generation, since = _generation_in(stored)
+        request.content_generation = generation
         page = stored.get(key)
         if page is not None and page[0] == generation:
             _generation, modified, content, headers = page

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
-from . import search
+from . import caching, search
 from .models import Article, Section, SectionAlias
 from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
@@ -79,7 +79,7 @@ class FrontPageView(SurrogateKeys, ListView):
         return Article.objects.published().filter(section__is_visible=True)
 
     def get_context_data(self, **kwargs):
-        sections = list(Section.objects.visible())
+        sections = caching.memoised(self.request, "sections:visible", Section.visible_list)
         newest = (
             Article.objects.published()
             .for_listing()
@@ -91,7 +91,7 @@ class FrontPageView(SurrogateKeys, ListView):
         blocks = [
             (section, by_section[section.pk]) for section in sections if by_section[section.pk]
         ]
-        return super().get_context_data(sections=blocks, visible_sections=sections, **kwargs)
+        return super().get_context_data(sections=blocks, **kwargs)
 
 
 class SectionView(SurrogateKeys, ListView):

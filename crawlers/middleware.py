@@ -12,7 +12,7 @@ class TextAndDataMiningMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/admin/"):
             return response
-        policy = current_policy()
+        policy = current_policy(request)
         response["tdm-reservation"] = "1" if policy.reserves_tdm else "0"
         if policy.reserves_tdm:
             response["tdm-policy"] = policy_url(policy, request)

@@ -1,15 +1,12 @@
 """The site's policy for crawlers: which search engines and AI crawlers may read what, and
 whether text and data mining is reserved (TDMRep)."""
 
-from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles import caching
 from articles.models import Section
-
-POLICY_CACHE_KEY = "crawlers:policy"
 
 user_agent_token = RegexValidator(
     r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z",
@@ -85,7 +82,6 @@ class Crawler(models.Model):
 
 
 def forget_cached_policy() -> None:
-    """Called after an administrator changes the policy, on every server through the shared
-    cache; robots.txt and every page's TDM headers change with it."""
-    cache.delete(POLICY_CACHE_KEY)
+    """Called after an administrator changes the policy: the content generation moves on, so
+    every server reads the policy again and robots.txt and every page's TDM headers change."""
     caching.content_changed()

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from .models import POLICY_CACHE_KEY, Crawler, SitePolicy
+from articles.caching import memoised
+
+from .models import Crawler, SitePolicy
 
 # Never worth crawling, whatever the policy: the desk, previews, and search results (the
 # search page itself may be crawled).
@@ -24,26 +25,28 @@ class Policy:
     crawlers: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (user agent, allowed, sections)
 
 
-def current_policy() -> Policy:
-    policy = cache.get(POLICY_CACHE_KEY)
-    if policy is None:
-        site = SitePolicy.current()
-        crawlers = tuple(
-            (
-                crawler.user_agent,
-                crawler.is_allowed,
-                tuple(s.slug for s in crawler.exceptions.all()),
-            )
-            for crawler in Crawler.objects.prefetch_related("exceptions")
+def current_policy(request) -> Policy:
+    """The policy as the administrators last saved it; read once per content generation in
+    each app server (a policy change moves the generation on)."""
+    return memoised(request, "crawlers:policy", _read_policy)
+
+
+def _read_policy() -> Policy:
+    site = SitePolicy.current()
+    crawlers = tuple(
+        (
+            crawler.user_agent,
+            crawler.is_allowed,
+            tuple(s.slug for s in crawler.exceptions.all()),
         )
-        policy = Policy(
-            reserves_tdm=site.reserves_text_and_data_mining,
-            policy_url=site.policy_url,
-            allows_others=site.allows_other_crawlers,
-            crawlers=crawlers,
-        )
-        cache.set(POLICY_CACHE_KEY, policy, None)
-    return policy
+        for crawler in Crawler.objects.prefetch_related("exceptions")
+    )
+    return Policy(
+        reserves_tdm=site.reserves_text_and_data_mining,
+        policy_url=site.policy_url,
+        allows_others=site.allows_other_crawlers,
+        crawlers=crawlers,
+    )
 
 
 def policy_url(policy: Policy, request) -> str:

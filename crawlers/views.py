@@ -10,12 +10,12 @@ from .robots import current_policy, policy_url, robots_txt, tdmrep
 def robots(request):
     sitemap = request.build_absolute_uri(reverse("sitemap-index"))
     return HttpResponse(
-        robots_txt(current_policy(), sitemap), content_type="text/plain; charset=utf-8"
+        robots_txt(current_policy(request), sitemap), content_type="text/plain; charset=utf-8"
     )
 
 
 def tdmrep_json(request):
-    policy = current_policy()
+    policy = current_policy(request)
     return JsonResponse(tdmrep(policy, policy_url(policy, request)), safe=False)
 
 
@@ -23,5 +23,5 @@ class PolicyView(TemplateView):
     template_name = "crawlers/policy.html"
 
     def get_context_data(self, **kwargs):
-        policy = current_policy()
+        policy = current_policy(self.request)
         return super().get_context_data(policy=policy, **kwargs)

@@ -251,6 +251,8 @@ def test_bodies_are_rendered_when_saved_and_only_shown_for_their_own_text(client
     # A rendering stored for another text (say, written behind the site's back) is not shown.
     stale = {"fingerprint": "0" * 40, "html": {"en": "<p>Old news</p>"}}
     Article.objects.filter(pk=article.pk).update(rendered=stale)
-    body = page(client.get("/en/world/ferry/")).select_one("article[lang=en] .article-version__body")
+    body = page(client.get("/en/world/ferry/")).select_one(
+        "article[lang=en] .article-version__body"
+    )
 
     assert body.decode_contents().strip() == "<p>The <em>ferry</em> runs.</p>"

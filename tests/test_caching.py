@@ -3,9 +3,10 @@ the moment anything a page shows changes."""
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
-from articles.models import Article
+from articles.models import Article, Section
 
 from .conftest import at, page
 from .desk import change_form, change_url
@@ -125,6 +126,17 @@ def test_renaming_a_section_changes_every_cached_page(
         )
 
     nav = page(client.get("/en/world/ferry/")).select("nav.section-nav a")
+    assert [a.get_text() for a in nav] == ["Abroad"]
+
+
+def test_emptying_the_shared_cache_never_brings_back_an_old_navigation(client, make_article):
+    article = make_article(slug="ferry")
+    client.get("/en/world/ferry/")  # each server keeps the navigation for this generation
+    Section.objects.filter(pk=article.section_id).update(name_en="Abroad")
+
+    cache.clear()  # the shared cache restarts: its generation counter starts again
+    nav = page(client.get("/en/world/ferry/")).select("nav.section-nav a")
+
     assert [a.get_text() for a in nav] == ["Abroad"]
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,21 +10,27 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from articles import metadata, models
+from articles import caching, metadata, models
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/section_navigation.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def section_navigation(context):
+    """The sections, the current one marked; the same on every page of a section, so each app
+    server renders it once per language, section and content generation."""
+    request = context["request"]
     current = context.get("section") or getattr(context.get("article"), "section", None)
-    # A page that already read the visible sections (the front page) passes them on.
-    visible = context.get("visible_sections")
-    return {
-        "sections": visible if visible is not None else models.Section.objects.visible(),
-        "current_section": current,
-        "LANGUAGE_CODE": get_language(),
-    }
+    language = get_language()
+
+    def render():
+        sections = caching.memoised(request, "sections:visible", models.Section.visible_list)
+        return render_to_string(
+            "includes/section_navigation.html",
+            {"sections": sections, "current_section": current, "LANGUAGE_CODE": language},
+        )
+
+    return caching.memoised(request, ("navigation", language, getattr(current, "pk", None)), render)
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)

@@ -10,7 +10,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def tdm_meta(context):
     """The TDMRep meta tags for a reader page: the same reservation the headers send."""
-    policy = current_policy()
+    policy = current_policy(context["request"])
     if not policy.reserves_tdm:
         return mark_safe('<meta name="tdm-reservation" content="0">')
     return format_html(
