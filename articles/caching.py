@@ -31,6 +31,7 @@ from django.utils.http import http_date
 GENERATION_KEY = "pages:generation"  # a counter, moved on atomically
 SINCE_KEY = "pages:since"  # when the generation began: the pages' Last-Modified
 UNTIL_KEY = "pages:until"  # when the next scheduled article comes due, if one does
+PAGE_FORMAT = 2  # (generation, Last-Modified, content, headers)
 PAGE_TIMEOUT = 60 * 60 * 24  # a day at most; a new generation makes them unreachable sooner
 # Headers that belong to one response, never replayed from the cache.
 UNKEPT_HEADERS = {"set-cookie", "x-page-cache"}
@@ -98,7 +99,9 @@ def memoised(request, key, compute):
 
 def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
+    # The stored form's version is part of the key: a release that stores pages differently
+    # never reads what the one before it stored.
+    return f"page:{PAGE_FORMAT}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _cacheable_request(request) -> bool:
