@@ -9,11 +9,15 @@ the article table does, is not. URLs keep their ``?page=N``.
 from django.core.paginator import Page, Paginator
 
 
+def rows_between(queryset, bottom: int, top: int) -> list:
+    """``list(queryset[bottom:top])``, the two-step way (see the module's docstring)."""
+    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 class IndexPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
-        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page(rows_between(self.object_list, bottom, bottom + self.per_page), number, self)

@@ -7,11 +7,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.http import http_date
 
 from .models import Article, Section, field_suffix
+from .pagination import rows_between
 
 NEWS = "news"
 NEWS_WINDOW = timedelta(days=2)
@@ -25,7 +30,7 @@ class Translated(Sitemap):
     i18n = True
     alternates = True
     x_default = True
-    limit = 1000  # items per sitemap page; with two languages, 2,000 addresses
+    limit = 1000  # addresses per sitemap page (each page in each language counts once)
 
     def location(self, item):
         return item.get_absolute_url()
@@ -43,6 +48,30 @@ class SectionPagesSitemap(Translated):
         return section.latest
 
 
+class LanguagePairs:
+    """``(item, language)`` for every item of an ordered queryset and every language, as
+    Django's sitemaps paginate them, but sliced in the database: a sitemap page reads its own
+    rows, not the whole section (found through the index, as section pages are)."""
+
+    def __init__(self, queryset, languages: list[str]):
+        self.queryset = queryset
+        self.languages = languages
+
+    def count(self) -> int:
+        return self.queryset.count() * len(self.languages)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        per_item = len(self.languages)
+        first, rest = divmod(index.start or 0, per_item)
+        last = -(-index.stop // per_item)  # the item holding the slice's last pair, plus one
+        rows = rows_between(self.queryset, first, last)
+        pairs = [(row, code) for row in rows for code in self.languages]
+        return pairs[rest : rest + index.stop - (index.start or 0)]
+
+
 class SectionSitemap(Translated):
     """A section's published articles."""
 
@@ -53,10 +82,13 @@ class SectionSitemap(Translated):
         return (
             Article.objects.published()
             .in_section(self.section)
-            .select_related("section")
-            .only("slug", "updated_at", "section__slug")
+            .only("slug", "updated_at")
             .order_by("-published_at", "-id")
         )
+
+    @property
+    def paginator(self):
+        return Paginator(LanguagePairs(self.items(), self._languages()), self.limit)
 
     def lastmod(self, article):
         return article.updated_at
@@ -131,4 +163,50 @@ def section(request, section):
     found = Section.objects.filter(slug=section).first()
     if found is None:
         raise Http404("No such sitemap.")
-    return sitemap_views.sitemap(request, {section: SectionSitemap(found)})
+    return section_sitemap(request, SectionSitemap(found))
+
+
+@x_robots_tag
+def section_sitemap(request, sitemap: SectionSitemap) -> HttpResponse:
+    """One page of a section's sitemap, as Django's sitemap view writes it (every language
+    version, hreflang alternates and ``x-default``), but written directly: a page has a thousand
+    addresses with three alternates each, and resolving a URL and rendering a template node
+    for each of them took a tenth of a second."""
+    try:
+        page = sitemap.paginator.page(request.GET.get("p", 1))
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404("No such sitemap page.") from error
+    site = f"{request.scheme}://{request.get_host()}"
+    section_urls = {}
+    for code in sitemap._languages():
+        with translation.override(code):
+            section_urls[code] = site + sitemap.section.get_absolute_url()
+    # The language-neutral address, which picks the reader's language, as Django's sitemaps do.
+    default = settings.LANGUAGE_CODE
+    neutral = section_urls[default].replace(f"/{default}/", "/", 1)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    alternates, latest = {}, None
+    for article, code in page.object_list:
+        if article.pk not in alternates:
+            slug = escape(article.slug)
+            links = [(other, f"{url}{slug}/") for other, url in section_urls.items()]
+            links.append(("x-default", f"{neutral}{slug}/"))
+            alternates[article.pk] = "".join(
+                f'<xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>'
+                for other, href in links
+            )
+        latest = max(latest or article.updated_at, article.updated_at)
+        lines.append(
+            f"<url><loc>{section_urls[code]}{escape(article.slug)}/</loc>"
+            f"<lastmod>{timezone.localdate(article.updated_at).isoformat()}</lastmod>"
+            f"{alternates[article.pk]}</url>"
+        )
+    lines.append("</urlset>")
+    response = HttpResponse("\n".join(lines), content_type="application/xml")
+    if latest is not None:
+        response["Last-Modified"] = http_date(latest.timestamp())
+    return response

@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
+from articles.sitemaps import SectionSitemap
+
 from .conftest import page
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -149,6 +151,28 @@ def test_the_news_sitemap_has_the_last_two_days_in_each_language(client, newsroo
 
 def test_a_sitemap_for_a_section_that_does_not_exist_is_not_found(client, newsroom):
     assert client.get("/sitemap-nowhere.xml").status_code == 404
+
+
+def test_long_section_sitemaps_are_split_into_pages_listed_in_the_index(
+    client, newsroom, monkeypatch
+):
+    monkeypatch.setattr(SectionSitemap, "limit", 3)  # world: 2 articles in 2 languages
+
+    index = [loc.text for loc in xml(client, "/sitemap.xml").iter(f"{SITEMAP}loc")]
+    pages = [
+        [loc.text for loc in xml(client, f"/sitemap-world.xml?p={n}").iter(f"{SITEMAP}loc")]
+        for n in (1, 2)
+    ]
+
+    assert "http://testserver/sitemap-world.xml?p=2" in index
+    assert [len(addresses) for addresses in pages] == [3, 1]
+    assert sorted(pages[0] + pages[1]) == sorted(
+        f"http://testserver/{code}/world/{slug}/"
+        for slug in ("both", "old")
+        for code in ("zh-hans", "en")
+    )
+    assert client.get("/sitemap-world.xml?p=3").status_code == 404
+    assert client.get("/sitemap-world.xml?p=two").status_code == 404
 
 
 # Page metadata

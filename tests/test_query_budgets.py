@@ -55,7 +55,7 @@ PAGES = [
     ("/en/feed/", 1),
     ("/en/world/feed/", 2),
     ("/sitemap.xml", 9),  # sections; a count and a date per sitemap (sections, 2, news)
-    ("/sitemap-world.xml", 3),
+    ("/sitemap-world.xml", 4),  # the section, a count, the page's ids from the index, its rows
     ("/robots.txt", 0),
 ]
 
