@@ -30,14 +30,25 @@ def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
-def alternates(request, path: str) -> list[tuple[str, str]]:
+def language_paths(request) -> dict[str, str]:
+    """The path of the page being shown in every language, worked out once per request (the
+    head's alternates and the language switcher both need it)."""
+    paths = getattr(request, "language_paths", None)
+    if paths is None:
+        paths = {code: translate_url(request.path, code) for code, _n in settings.LANGUAGES}
+        request.language_paths = paths
+    return paths
+
+
+def alternates(request) -> list[tuple[str, str]]:
     """The page in every language, and the language-neutral address that picks one."""
-    links = [
-        (code, absolute(request, translate_url(path, code))) for code, _n in settings.LANGUAGES
-    ]
-    default_path = translate_url(path, settings.LANGUAGE_CODE)
+    paths = language_paths(request)
+    links = [(code, absolute(request, path)) for code, path in paths.items()]
+    default_path = paths[settings.LANGUAGE_CODE]
     prefix = f"/{settings.LANGUAGE_CODE}/"
-    neutral = "/" + default_path.removeprefix(prefix) if default_path.startswith(prefix) else path
+    neutral = (
+        "/" + default_path.removeprefix(prefix) if default_path.startswith(prefix) else request.path
+    )
     links.append(("x-default", absolute(request, neutral)))
     return links
 
@@ -70,7 +81,7 @@ def for_page(request, *, title: str, description: str, kind: str = "website", ex
         title=title,
         description=description,
         canonical=canonical,
-        alternates=alternates(request, request.path),
+        alternates=alternates(request),
         opengraph=opengraph,
         twitter=twitter,
         feeds=feeds,

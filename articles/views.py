@@ -39,7 +39,11 @@ def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
 
 def published_article(section: str, slug: str) -> Article:
     return get_object_or_404(
-        Article.objects.published().select_related("section"), section__slug=section, slug=slug
+        Article.objects.published()
+        .select_related("section")
+        .defer("search_title", "search_body", "search_vector"),
+        section__slug=section,
+        slug=slug,
     )
 
 

@@ -3,8 +3,8 @@
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import translate_url
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -39,7 +39,11 @@ def language_switcher(context):
     request = context["request"]
     current = get_language()
     # A page that is not at a reader URL (an admin preview) says where its other languages are.
-    given = context.get("language_urls") or {}
+    urls = context.get("language_urls")
+    if not urls:
+        query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+        paths = metadata.language_paths(request)
+        urls = {code: f"{path}?{query}" if query else path for code, path in paths.items()}
     links = []
     for code, _name in settings.LANGUAGES:
         links.append(
@@ -47,7 +51,7 @@ def language_switcher(context):
                 "code": code,
                 "lang": models.html_lang(code),
                 "name": get_language_info(code)["name_local"],
-                "url": given.get(code) or translate_url(request.get_full_path(), code),
+                "url": urls[code],
                 "is_current": code == current,
             }
         )
