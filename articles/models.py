@@ -1,6 +1,7 @@
 """Sections and articles, and the rules for what readers may see of them."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,22 @@ def field_suffix(code: str) -> str:
 def html_lang(code: str) -> str:
     """The BCP 47 tag for an ``lang`` attribute: ``zh-hans`` → ``zh-Hans``."""
     return translation.to_locale(code).replace("_", "-")
+
+
+@lru_cache(maxsize=4096)
+def _section_path(prefix: str, language: str, slug: str) -> str:
+    with translation.override(language):
+        return reverse("articles:section", kwargs={"section": slug})
+
+
+def section_path(slug: str) -> str:
+    """The section's address in the active language. Resolved once per language and slug (an
+    address depends on nothing else): lists show a hundred of them, and every article's address
+    is its section's address and its slug."""
+    language = translation.get_language()
+    if language is None:
+        return reverse("articles:section", kwargs={"section": slug})
+    return _section_path(get_script_prefix(), language, slug)
 
 
 def has_text(value: str | None) -> bool:
@@ -201,7 +218,7 @@ class Section(Versioned):
         return str(name) if name else self.slug
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"section": self.slug})
+        return section_path(self.slug)
 
     def clean(self) -> None:
         if not any(has_text(getattr(self, f"name_{field_suffix(c)}")) for c in language_codes()):
@@ -393,7 +410,8 @@ class Article(Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article", kwargs={"section": self.section.slug, "slug": self.slug})
+        # The article pattern is the section's address and the slug (articles/urls.py).
+        return f"{section_path(self.section.slug)}{self.slug}/"
 
     def get_document_url(self) -> str:
         return reverse("article-document", kwargs={"section": self.section.slug, "slug": self.slug})

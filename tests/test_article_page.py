@@ -256,3 +256,15 @@ def test_bodies_are_rendered_when_saved_and_only_shown_for_their_own_text(client
     )
 
     assert body.decode_contents().strip() == "<p>The <em>ferry</em> runs.</p>"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_addresses_are_the_ones_the_url_configuration_gives(make_article, language):
+    from django.urls import reverse
+    from django.utils import translation
+
+    article = make_article(slug="ferry")
+    with translation.override(language):
+        expected = reverse("articles:article", kwargs={"section": "world", "slug": "ferry"})
+        assert article.get_absolute_url() == expected == f"/{language}/world/ferry/"
+        assert article.section.get_absolute_url() == f"/{language}/world/"

@@ -4,8 +4,8 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.encoding import iri_to_uri
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -95,7 +95,7 @@ def publication_date(value) -> str:
     local = timezone.localtime(value)
     return _("%(date)s (%(weekday)s)") % {
         "date": local.strftime("%Y-%m-%d"),
-        "weekday": date_format(local, "l"),
+        "weekday": WEEKDAYS[local.weekday()],  # what date_format(local, "l") gives, directly
     }
 
 
