@@ -235,41 +235,32 @@ class SearchView(ListView):
     paginate_by = 10
 
     def get_queryset(self):
+        """The ranked ids of every match: the page's own rows are read afterwards."""
         self.query = " ".join(self.request.GET.get("q", "").split())[: search.MAX_QUERY_LENGTH]
-        found, self.terms = search.search(
-            Article.objects.published().select_related("section"), self.query
-        )
-        return found
+        self.found = search.search(Article.objects.published(), self.query)
+        return self.found.ids
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
+        ids = context["results"]
+        rows = Article.objects.published().select_related("section").in_bulk(ids)
         language = get_language()
         context["results"] = [
-            search_result(article, language, self.terms) for article in context["results"]
+            search_result(rows[pk], language, self.found.terms) for pk in ids if pk in rows
         ]
+        context["more_matches"] = self.found.more
         return context
 
 
 def search_result(article: Article, language: str, terms: list[str]) -> dict:
     """An article as the results list shows it: its title and a highlighted passage, in the
     language that matched (the reader's first)."""
-    # Each version's text once: rendering Markdown to plain text is the costly part.
-    texts = [
-        (code, version, " ".join([version.summary, article.body_text(code)]))
-        for code, version in article.versions_for_reader(language)
-    ]
-    code, version, text = next(
-        (
-            candidate
-            for candidate in texts
-            if search.has_match(search.highlight(f"{candidate[1].title} {candidate[2]}", terms))
-        ),
-        texts[0],
-    )
-    passage = search.excerpt(text, terms)
-    return {
-        "article": article,
-        "language": code,
-        "title": search.highlight(version.title, terms),
-        "passage": passage,
-    }
+    shown = None
+    for code, version in article.versions_for_reader(language):
+        title = search.highlight(version.title, terms)
+        passage = search.excerpt(" ".join([version.summary, article.body_text(code)]), terms)
+        candidate = {"article": article, "language": code, "title": title, "passage": passage}
+        if search.has_match(title) or search.has_match(passage):
+            return candidate
+        shown = shown or candidate
+    return shown

@@ -129,7 +129,7 @@ def test_every_public_query_can_use_an_index(client, make_section):
         "section count": published.in_section(world).values("pk"),
         "article": published.filter(section__slug="world", slug="bulk-world-7"),
         "feed": published.in_language("en").latest_first()[:20],
-        "search": search.search(Article.objects.all(), "渡轮")[0],
+        "search": search.ranked_matches(Article.objects.all(), ["渡轮"]),
     }
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")

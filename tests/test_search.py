@@ -135,6 +135,25 @@ def test_results_are_paginated(client, make_section, make_article):
     assert client.get("/en/search/", {"q": "harbour", "page": 9}).status_code == 404
 
 
+def test_a_word_in_much_of_the_archive_says_how_much_was_ranked(
+    client, make_section, make_article, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    section = make_section("world")
+    for number in range(5):
+        make_article(section=section, title_en=f"Harbour report {number}")
+
+    soup = page(client.get("/en/search/", {"q": "harbour"}))
+    summary = soup.select_one(".search-summary").get_text()
+
+    if connection.vendor == "postgresql":  # ranks only the most recent matches
+        assert summary.startswith("More than 3 articles found")
+        assert len(soup.select(".search-results li")) == 3
+    else:
+        assert summary == "5 articles found"
+        assert len(soup.select(".search-results li")) == 5
+
+
 def test_terms_are_bigrams_for_chinese_and_stems_for_english():
     assert search.terms("渡轮运营") == ["渡轮", "轮运", "运营"]
     assert search.terms("Distilled ferries, 2026!") == ["distil", "ferri", "2026"]
@@ -152,7 +171,7 @@ def test_search_is_in_every_pages_header(client, library):
 def test_postgres_search_uses_the_gin_index(library):
     # On a table this small PostgreSQL would rather read every row; forbid that to see that the
     # search condition itself can be answered from the index.
-    queryset, _terms = search.search(Article.objects.all(), "渡轮")
+    queryset = search.ranked_matches(Article.objects.all(), search.query_terms("渡轮"))
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
