@@ -5,11 +5,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -254,14 +255,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def latest_per_section(self, sections, count: int) -> list["Article"]:
-        """The ``count`` newest of each of ``sections``: one small index scan per section, sent
-        as one query (``UNION ALL``) where the database allows it."""
-        parts = [self.filter(section=section).latest_first()[:count] for section in sections]
-        if not parts:
-            return []
-        if connection.features.supports_slicing_ordering_in_compound:
-            return list(parts[0].union(*parts[1:], all=True))
-        return [article for part in parts for article in part]
+        """The ``count`` newest of each of ``sections``: their ids by one small index scan per
+        section, then their rows. On PostgreSQL the ids come in one query, an array per
+        section; elsewhere in one query per section."""
+
+        def newest(section):
+            return self.filter(section=section).latest_first().values("pk")[:count]
+
+        if connection.vendor == "postgresql":
+            found = Section.objects.filter(pk__in=[section.pk for section in sections]).annotate(
+                newest=ArraySubquery(newest(OuterRef("pk")))
+            )
+            ids = [pk for ids in found.values_list("newest", flat=True) for pk in ids]
+        else:
+            ids = [row["pk"] for section in sections for row in newest(section)]
+        return list(self.filter(pk__in=ids)) if ids else []
 
     def for_listing(self):
         """Only what lists show: no bodies or search terms, the section in the same query."""
