@@ -90,6 +90,21 @@ def test_a_correction_is_served_at_once(client, admin_client, make_article, comm
     assert "It runs hourly." in client.get("/en/world/ferry/").content.decode()
 
 
+def test_a_new_title_replaces_the_old_on_every_list_at_once(
+    client, admin_client, make_article, committed
+):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    assert "Ferry delayed" in client.get("/en/world/").content.decode()
+    assert "Ferry delayed" in client.get("/en/").content.decode()
+
+    with committed():
+        admin_client.post(change_url(article), change_form(article, title_en="Ferry on time"))
+
+    for address in ("/en/world/", "/en/", "/en/world/ferry/"):
+        shown = client.get(address).content.decode()
+        assert "Ferry on time" in shown and "Ferry delayed" not in shown, address
+
+
 def test_publishing_shows_the_article_on_every_list_at_once(
     client, admin_client, make_article, committed
 ):
