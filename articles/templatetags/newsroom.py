@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -58,30 +59,49 @@ def language_switcher(context):
     return {"links": links}
 
 
-@register.inclusion_tag("includes/head_metadata.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def head_metadata(context):
-    """Canonical URL, alternates, social cards, feeds and JSON-LD for the page being shown."""
+    """Canonical URL, alternates, social cards, feeds and JSON-LD for the page being shown. An
+    article's is kept rendered, like its body, for its version, language and address."""
+    request = context["request"]
+    article = context.get("article")
+    if not isinstance(article, models.Article) or context.get("preview_of"):
+        return _head_metadata(context)
+    if context.get("version_of"):
+        return _head_metadata(context)
+    key = (
+        f"head:{article.pk}:{article.version}:{article.updated_at.timestamp()}:"
+        f"{article.section.version}:{get_language()}:{request.scheme}://{request.get_host()}"
+    )
+    fragments = caches["fragments"]
+    html = fragments.get(key)
+    if html is None:
+        html = _head_metadata(context)
+        fragments.set(key, html)
+    return html
+
+
+def _head_metadata(context) -> str:
     request = context["request"]
     article, section = context.get("article"), context.get("section")
     if context.get("preview_of"):
-        return {"metadata": None}
-    if context.get("version_of"):
+        found = None
+    elif context.get("version_of"):
         current = context["version_of"]
         found = metadata.for_article(request, current)
         found.canonical = request.build_absolute_uri(current.get_absolute_url())
         found.json_ld = ""
-        return {"metadata": found}
-    if isinstance(article, models.Article):
-        return {"metadata": metadata.for_article(request, article)}
-    if isinstance(section, models.Section):
-        return {"metadata": metadata.for_section(request, section)}
-    return {
-        "metadata": metadata.for_page(
+    elif isinstance(article, models.Article):
+        found = metadata.for_article(request, article)
+    elif isinstance(section, models.Section):
+        found = metadata.for_section(request, section)
+    else:
+        found = metadata.for_page(
             request,
             title=context.get("page_title") or settings.SITE_NAME,
             description=_("News in Chinese and English, with every article's source verifiable."),
         )
-    }
+    return render_to_string("includes/head_metadata.html", {"metadata": found})
 
 
 @register.filter
