@@ -62,6 +62,18 @@ def test_an_earlier_version_shows_its_own_text_with_a_banner(client, corrected):
     assert soup.select_one("footer a.fingerprint code").get_text() == first
 
 
+def test_the_current_text_kept_rendered_never_stands_in_for_an_earlier_one(client, corrected):
+    _article, first = corrected
+    client.get("/en/world/ferry/")  # the current text, now kept rendered
+
+    earlier = page(client.get(f"/en/world/ferry/@{first}/"))
+    current = page(client.get("/en/world/ferry/?again"))
+
+    assert "runs daily" in earlier.select_one('article[lang="en"]').get_text()
+    assert "runs hourly" in current.select_one('article[lang="en"]').get_text()
+    assert earlier.select_one('link[rel="canonical"]')["href"] == "http://testserver/en/world/ferry/"
+
+
 def test_an_earlier_versions_document_hashes_to_its_fingerprint(client, corrected):
     _article, first = corrected
 
