@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+SECTIONS = 12  # generate_articles' default
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16,64").split(",")]
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/newsroom_bench")
@@ -102,9 +103,12 @@ def start(env: dict, port: int, *application: str) -> subprocess.Popen:
 
 
 def wrk(port: int, path: str, mode: str, connections: int) -> dict:
+    # "{n}" in an address: any generated article of the first section (every SECTIONS-th).
+    numbers = [str(SECTIONS), str(ARTICLES // SECTIONS)]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "report.lua"), f"http://127.0.0.1:{port}", "--", path, mode],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{DURATION}",
+         "--timeout", "10s", "-s", str(ROOT / "bench" / "report.lua"),
+         f"http://127.0.0.1:{port}", "--", path, mode, *numbers],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     result = json.loads(output.strip().splitlines()[-1])
@@ -152,6 +156,7 @@ def pages() -> dict[str, str]:
         "section, page 1": "/zh-hans/world/",
         "section, page 300": "/zh-hans/world/?page=300",
         "article": "/zh-hans/world/generated-12/",
+        "article, any": "/zh-hans/world/generated-{n}/",
         "article document": "/world/generated-12.md",
         "search": "/zh-hans/search/?q=%E6%B8%A1%E8%BD%AE",
         "feed": "/zh-hans/world/feed/",
@@ -183,17 +188,19 @@ def main() -> int:
                         f"ratio {ratio:.2f} errors {result['errors']}",
                         flush=True,
                     )
+        # One reader at a time: how long a search takes, queueing aside.
+        search = wrk(SITE_PORT, pages()["search"], "cold", 1)
         memory = worker_memory(site)
         admin = admin_list_times(SITE_PORT)
     finally:
         for server in (site, bare):
             server.terminate()
             server.wait()
-    write_report(rows, memory, admin)
+    write_report(rows, search, memory, admin)
     return 0
 
 
-def write_report(rows, memory, admin) -> None:
+def write_report(rows, search, memory, admin) -> None:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError, AttributeError):
         cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
@@ -206,9 +213,13 @@ def write_report(rows, memory, admin) -> None:
         f"{DURATION} per row, on the same machine.",
         "",
         "*Cold*: every request has a different query string, so it misses the page cache and is",
-        "rendered in full. *Warm*: the same address again and again. *Ratio*: requests per second",
-        "divided by those of a bare Django view (no middleware, no database) returning the same",
-        "number of bytes, measured in the same run with the same gunicorn configuration.",
+        "rendered, as every page is after any change on the site; what each app server keeps",
+        "rendered under keys made of the content it shows (list items, an article's body and",
+        "head) stays warm, as it does then. *Article, any*: a different one of the section's",
+        "articles each time, so nothing about it is cached anywhere: a first render. *Warm*: the",
+        "same address again and again. *Ratio*: requests per second divided by those of a bare",
+        "Django view (no middleware, no database) returning the same number of bytes, measured in",
+        "the same run with the same gunicorn configuration.",
         "",
         TARGETS,
         "",
@@ -224,6 +235,10 @@ def write_report(rows, memory, admin) -> None:
             f"{bare['rps']:,.0f} | {ratio:.2f} |"
         )
     lines += [
+        "",
+        f"Search, one reader at a time (`{pages()['search']}`, cold): "
+        f"p50 {search['p50_us'] / 1000:.1f} ms, p95 {search['p95_us'] / 1000:.1f} ms, "
+        f"p99 {search['p99_us'] / 1000:.1f} ms ({search['rps']:.0f} searches/s).",
         "",
         f"Worker memory after the run (RSS): {', '.join(f'{m:.0f} MB' for m in memory)} "
         f"(largest {max(memory):.0f} MB).",
