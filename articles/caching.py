@@ -17,21 +17,26 @@ so no reader gets a page cached for another language.
 """
 
 import hashlib
+import logging
 import time
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "pages:generation"  # a counter, moved on atomically
 SINCE_KEY = "pages:since"  # when the generation began: the pages' Last-Modified
 UNTIL_KEY = "pages:until"  # when the next scheduled article comes due, if one does
-PAGE_FORMAT = 2  # (generation, Last-Modified, content, headers)
+PAGE_FORMAT = 3  # (generation, until, Last-Modified, content, headers)
 PAGE_TIMEOUT = 60 * 60 * 24  # a day at most; a new generation makes them unreachable sooner
 # Headers that belong to one response, never replayed from the cache.
 UNKEPT_HEADERS = {"set-cookie", "x-page-cache"}
@@ -48,26 +53,30 @@ def _next_scheduled_time() -> datetime | None:
     )
 
 
-def current_generation() -> tuple[int, datetime]:
-    """The generation pages are cached under now, and when it began."""
-    return _generation_in(cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY]))
+class Generation(NamedTuple):
+    number: int
+    since: datetime  # when it began: the pages' Last-Modified
+    until: datetime | None  # when the next scheduled article comes due, if one does
 
 
-def _generation_in(stored: dict) -> tuple[int, datetime]:
+def current_generation() -> Generation:
+    """The generation pages are cached under now."""
+    stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY])
     until = stored.get(UNTIL_KEY)
     if GENERATION_KEY not in stored or (until is not None and timezone.now() >= until):
         return _start_generation()
-    return stored[GENERATION_KEY], stored.get(SINCE_KEY) or timezone.now()
+    return Generation(stored[GENERATION_KEY], stored.get(SINCE_KEY) or timezone.now(), until)
 
 
-def _start_generation() -> tuple[int, datetime]:
+def _start_generation() -> Generation:
     now = timezone.now().replace(microsecond=0)
     # A counter that starts again (the shared cache emptied or restarted) starts above every
     # number it gave before, so nothing kept under an old generation can come back to life.
     cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
     number = cache.incr(GENERATION_KEY)
-    cache.set_many({SINCE_KEY: now, UNTIL_KEY: _next_scheduled_time()}, None)
-    return number, now
+    until = _next_scheduled_time()
+    cache.set_many({SINCE_KEY: now, UNTIL_KEY: until}, None)
+    return Generation(number, now, until)
 
 
 def content_changed() -> None:
@@ -97,18 +106,46 @@ def memoised(request, key, compute):
     return value
 
 
-def _page_key(request) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    # The stored form's version is part of the key: a release that stores pages differently
-    # never reads what the one before it stored.
-    return f"page:{PAGE_FORMAT}:{hashlib.sha256(address.encode()).hexdigest()}"
+def _page_key(meta) -> str:
+    """The key of the page a request asks for, made of the request's own WSGI values (what
+    Django builds the request's scheme, host and full path from), so the WSGI front and the
+    middleware find the same page. The stored form's version is part of the key: a release that
+    stores pages differently never reads what the one before it stored."""
+    proxy_header = (settings.SECURE_PROXY_SSL_HEADER or ("",))[0]
+    parts = [
+        meta.get("wsgi.url_scheme", ""),
+        meta.get(proxy_header, "") if proxy_header else "",
+        meta.get("HTTP_X_FORWARDED_HOST", "") if settings.USE_X_FORWARDED_HOST else "",
+        meta.get("HTTP_HOST", ""),
+        meta.get("SERVER_NAME", ""),
+        str(meta.get("SERVER_PORT", "")),
+        meta.get("SCRIPT_NAME", ""),
+        meta.get("PATH_INFO", ""),
+        meta.get("QUERY_STRING", ""),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page:{PAGE_FORMAT}:{digest}"
+
+
+def cached_page(meta) -> tuple[int, bytes, dict] | None:
+    """The page stored for a request under the current generation, if there is one: its
+    Last-Modified time, content and headers. One round trip to the shared cache."""
+    key = _page_key(meta)
+    stored = cache.get_many([GENERATION_KEY, key])
+    page = stored.get(key)
+    if page is None or page[0] != stored.get(GENERATION_KEY):
+        return None
+    _generation, until, modified, content, headers = page
+    if until is not None and timezone.now() >= until:
+        return None  # a scheduled article has come due since: the next miss moves on
+    return modified, content, headers
 
 
 def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(("/admin/", settings.STATIC_URL))
+        and not request.path_info.startswith(("/admin/", settings.STATIC_URL))
     )
 
 
@@ -142,25 +179,24 @@ class PageCacheMiddleware:
                 # A signed-in person's pages are theirs alone: no shared cache may keep them.
                 patch_cache_control(response, private=True)
             return response
-        key = _page_key(request)
-        stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY, key])
-        generation, since = _generation_in(stored)
-        request.content_generation = generation
-        page = stored.get(key)
-        if page is not None and page[0] == generation:
-            _generation, modified, content, headers = page
+        hit = cached_page(request.META)
+        if hit is not None:
+            modified, content, headers = hit
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return _conditional(request, response, modified)
+        generation = current_generation()  # read before rendering: a change after it misses
+        request.content_generation = generation.number
         response = self.get_response(request)
         if not _cacheable_response(response):
             return response
-        modified = int(since.timestamp())
+        modified = int(generation.since.timestamp())
         self._prepare(response, modified)
         headers = {
             name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
         }
-        cache.set(key, (generation, modified, response.content, headers), PAGE_TIMEOUT)
+        page = (generation.number, generation.until, modified, response.content, headers)
+        cache.set(_page_key(request.META), page, PAGE_TIMEOUT)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, modified)
 
@@ -183,4 +219,37 @@ def _conditional(request, response, modified: int):
     """``304 Not Modified`` when the reader already has this page."""
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=modified, response=response
+    )
+
+
+class CachedPagesApplication:
+    """The WSGI application in front of Django: a reader's plain GET of a cached page is
+    answered here, from the same entry and with the same headers as the middleware would give,
+    without building a Django request. Everything else (signed-in people, conditional requests,
+    misses) goes on to Django, where :class:`PageCacheMiddleware` does the rest."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if _servable_before_django(environ):
+            try:
+                hit = cached_page(environ)
+            except Exception:  # the shared cache is unreachable: let the site itself answer
+                logger.exception("Page cache lookup failed")
+                hit = None
+            if hit is not None:
+                _modified, content, headers = hit
+                start_response("200 OK", [*headers.items(), ("X-Page-Cache", "hit")])
+                return [content]
+        return self.application(environ, start_response)
+
+
+def _servable_before_django(environ) -> bool:
+    return (
+        environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and "HTTP_IF_NONE_MATCH" not in environ
+        and "HTTP_IF_MODIFIED_SINCE" not in environ
+        and not environ.get("PATH_INFO", "").startswith(("/admin/", settings.STATIC_URL))
+        and settings.SESSION_COOKIE_NAME not in parse_cookie(environ.get("HTTP_COOKIE", ""))
     )

@@ -1,4 +1,5 @@
-"""The WSGI entry point gunicorn serves (see gunicorn.conf.py)."""
+"""The WSGI entry point gunicorn serves (see gunicorn.conf.py): Django, with cached reader
+pages answered in front of it (articles.caching.CachedPagesApplication)."""
 
 import os
 
@@ -6,4 +7,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from articles.caching import CachedPagesApplication  # noqa: E402  (needs Django set up)
+
+application = CachedPagesApplication(django_application)

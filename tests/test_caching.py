@@ -4,7 +4,7 @@ the moment anything a page shows changes."""
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from articles.models import Article, Section
 
@@ -219,3 +219,77 @@ def test_a_crawler_policy_change_reaches_robots_txt_at_once(client, admin_client
 
     robots = client.get("/robots.txt").content.decode()
     assert "User-agent: GPTBot\nDisallow: /admin/" in robots
+
+
+# The WSGI front: cached pages answered before Django builds a request.
+
+
+def through_front(path: str, **headers):
+    """GET ``path`` from the WSGI application gunicorn serves, Django behind it in test mode.
+    Returns the status, the headers, the body and whether Django saw the request."""
+    from django.core.signals import request_started
+    from django.test.client import ClientHandler
+
+    from articles.caching import CachedPagesApplication
+
+    environ = RequestFactory().get(path, headers=headers).environ
+    seen, answer = [], {}
+
+    def count(**_kwargs):
+        seen.append(True)
+
+    def start_response(status, response_headers, exc_info=None):
+        answer.update(status=status, headers=dict(response_headers))
+
+    def django(environ, start_response):
+        # Django's own WSGI handling, minus closing the test's database connection.
+        response = ClientHandler()(environ)
+        start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
+        return [response.content]
+
+    request_started.connect(count)
+    try:
+        body = b"".join(CachedPagesApplication(django)(environ, start_response))
+    finally:
+        request_started.disconnect(count)
+    return answer["status"], answer["headers"], body, bool(seen)
+
+
+def test_a_cached_page_is_answered_before_django_with_the_same_headers(client, make_article):
+    make_article(slug="ferry")
+    first = client.get("/en/world/ferry/")
+
+    status, headers, body, django_saw_it = through_front("/en/world/ferry/")
+
+    assert status == "200 OK" and not django_saw_it
+    assert body == first.content
+    kept = {name: value for name, value in first.items() if name != "X-Page-Cache"}
+    assert {name: value for name, value in headers.items() if name != "X-Page-Cache"} == kept
+    assert headers["X-Page-Cache"] == "hit"
+
+
+def test_the_front_leaves_editors_revalidations_and_misses_to_django(client, make_article):
+    make_article(slug="ferry")
+    etag = client.get("/en/world/ferry/")["ETag"]
+
+    signed_in = through_front("/en/world/ferry/", cookie="sessionid=abc")
+    revalidated = through_front("/en/world/ferry/", if_none_match=etag)
+    elsewhere = through_front("/en/world/ferry/?utm_source=mail")
+
+    assert signed_in[3] and "X-Page-Cache" not in signed_in[1]
+    assert revalidated[3] and revalidated[0].startswith("304")
+    assert elsewhere[3] and elsewhere[1]["X-Page-Cache"] == "miss"
+
+
+def test_the_front_never_answers_with_a_page_of_an_older_generation(
+    client, admin_client, make_article, committed
+):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    client.get("/en/world/ferry/")
+
+    with committed():
+        admin_client.post(change_url(article), change_form(article, title_en="Ferry on time"))
+    _status, headers, body, django_saw_it = through_front("/en/world/ferry/")
+
+    assert django_saw_it and headers["X-Page-Cache"] == "miss"
+    assert "Ferry on time" in body.decode()

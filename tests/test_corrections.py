@@ -71,7 +71,9 @@ def test_the_current_text_kept_rendered_never_stands_in_for_an_earlier_one(clien
 
     assert "runs daily" in earlier.select_one('article[lang="en"]').get_text()
     assert "runs hourly" in current.select_one('article[lang="en"]').get_text()
-    assert earlier.select_one('link[rel="canonical"]')["href"] == "http://testserver/en/world/ferry/"
+    assert (
+        earlier.select_one('link[rel="canonical"]')["href"] == "http://testserver/en/world/ferry/"
+    )
 
 
 def test_an_earlier_versions_document_hashes_to_its_fingerprint(client, corrected):
