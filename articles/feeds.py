@@ -58,7 +58,7 @@ class LatestArticlesFeed(Feed):
         articles = Article.objects.published().in_language(scope.language)
         if scope.section is not None:
             articles = articles.in_section(scope.section)
-        articles = articles.select_related("section").latest_first()[:FEED_LENGTH]
+        articles = articles.for_reading().latest_first()[:FEED_LENGTH]
         return [(article, scope.language) for article in articles]
 
     def item_title(self, item):

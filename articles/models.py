@@ -230,6 +230,11 @@ class Section(Versioned):
         return translated(self, "name", language) or Translation(self.slug, "en")
 
     @classmethod
+    def by_slug(cls) -> dict[str, "Section"]:
+        """Every section by its slug, read at once (for keeping: see caching.memoised)."""
+        return {section.slug: section for section in cls.objects.all()}
+
+    @classmethod
     def visible_list(cls) -> list["Section"]:
         """The navigation's sections, read at once (for keeping: see caching.memoised)."""
         return list(cls.objects.visible())
@@ -274,8 +279,12 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Only what lists show: no bodies or search terms, the section in the same query."""
         bodies = [f"body_{field_suffix(code)}" for code in language_codes()]
-        heavy = ["body", *bodies, "search_title", "search_body", "search_vector", "rendered"]
-        return self.select_related("section").defer(*heavy)
+        return self.for_reading().defer("body", *bodies, "rendered")
+
+    def for_reading(self):
+        """What readers' pages show of an article, the section in the same query; not the
+        search terms (the longest columns, which only search itself reads)."""
+        return self.select_related("section").defer("search_title", "search_body", "search_vector")
 
     def moved_from(self, section_slug: str, slug: str) -> "Article | None":
         """The article that used to be at ``section_slug/slug``, if it moved (or its section

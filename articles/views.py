@@ -39,9 +39,7 @@ def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
 
 def published_article(section: str, slug: str) -> Article:
     return get_object_or_404(
-        Article.objects.published()
-        .select_related("section")
-        .defer("search_title", "search_body", "search_vector"),
+        Article.objects.published().for_reading(),
         section__slug=section,
         slug=slug,
     )
@@ -116,8 +114,19 @@ class SectionView(SurrogateKeys, ListView):
             return permanent_redirect(request, moved[0].section.get_absolute_url())
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["section"])
+        sections = caching.memoised(self.request, "sections:by-slug", Section.by_slug)
+        self.section = sections.get(self.kwargs["section"])
+        if self.section is None:
+            raise Http404("No such section.")
         return Article.objects.published().in_section(self.section).for_listing().latest_first()
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # Every page of a section shows the same count: counted once per content generation.
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        paginator.count = caching.memoised(
+            self.request, ("sections:count", self.section.pk), queryset.count
+        )
+        return paginator
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
@@ -243,7 +252,7 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
         ids = context["results"]
-        rows = Article.objects.published().select_related("section").in_bulk(ids)
+        rows = Article.objects.published().for_reading().in_bulk(ids)
         language = get_language()
         context["results"] = [
             search_result(rows[pk], language, self.found.terms) for pk in ids if pk in rows
