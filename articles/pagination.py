@@ -10,9 +10,13 @@ from django.core.paginator import Page, Paginator
 
 
 def rows_between(queryset, bottom: int, top: int) -> list:
-    """``list(queryset[bottom:top])``, the two-step way (see the module's docstring)."""
+    """``list(queryset[bottom:top])``, the two-step way (see the module's docstring). Rows are
+    model instances, or dicts with a ``"pk"`` from a ``values()`` queryset."""
     ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    rows = {
+        row["pk"] if isinstance(row, dict) else row.pk: row
+        for row in queryset.filter(pk__in=ids).order_by()
+    }
     return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -82,16 +82,13 @@ class SectionSitemap(Translated):
         return (
             Article.objects.published()
             .in_section(self.section)
-            .only("slug", "updated_at")
             .order_by("-published_at", "-id")
+            .values("pk", "slug", "updated_at")
         )
 
     @property
     def paginator(self):
         return Paginator(LanguagePairs(self.items(), self._languages()), self.limit)
-
-    def lastmod(self, article):
-        return article.updated_at
 
     def get_latest_lastmod(self):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
@@ -189,21 +186,23 @@ def section_sitemap(request, sitemap: SectionSitemap) -> HttpResponse:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
-    alternates, latest = {}, None
+    zone = timezone.get_current_timezone()
+    shown, latest = {}, None
     for article, code in page.object_list:
-        if article.pk not in alternates:
-            slug = escape(article.slug)
+        pk, slug, updated = article["pk"], escape(article["slug"]), article["updated_at"]
+        if pk not in shown:
             links = [(other, f"{url}{slug}/") for other, url in section_urls.items()]
             links.append(("x-default", f"{neutral}{slug}/"))
-            alternates[article.pk] = "".join(
+            alternates = "".join(
                 f'<xhtml:link rel="alternate" hreflang="{other}" href="{href}"/>'
                 for other, href in links
             )
-        latest = max(latest or article.updated_at, article.updated_at)
+            shown[pk] = (slug, updated.astimezone(zone).date().isoformat(), alternates)
+        slug, lastmod, alternates = shown[pk]
+        latest = max(latest or updated, updated)
         lines.append(
-            f"<url><loc>{section_urls[code]}{escape(article.slug)}/</loc>"
-            f"<lastmod>{timezone.localdate(article.updated_at).isoformat()}</lastmod>"
-            f"{alternates[article.pk]}</url>"
+            f"<url><loc>{section_urls[code]}{slug}/</loc><lastmod>{lastmod}</lastmod>"
+            f"{alternates}</url>"
         )
     lines.append("</urlset>")
     response = HttpResponse("\n".join(lines), content_type="application/xml")
