@@ -7,6 +7,10 @@ transaction commits, so every app server stops serving the old pages at once. A 
 article needs no event: the generation also records when the next scheduled article comes due,
 and pages cached before that moment are not served after it.
 
+A cached page is answered by :class:`CachedPagesApplication`, the WSGI application in front of
+Django, when the request is a reader's plain GET; otherwise by :class:`PageCacheMiddleware`, which
+also stores pages as they leave the site.
+
 Within a generation, each app server also keeps what every page repeats (the section
 navigation, the crawler policy) in its own memory (:func:`memoised`): the generation in the shared
 cache says when that is out of date, so no server keeps showing an old one.
