@@ -245,7 +245,8 @@ class CachedPagesApplication:
             if hit is not None:
                 _modified, content, headers = hit
                 start_response("200 OK", [*headers.items(), ("X-Page-Cache", "hit")])
-                return [content]
+                # HEAD: the headers alone (Content-Length still says what a GET would get).
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
         return self.application(environ, start_response)
 
 

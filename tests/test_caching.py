@@ -224,7 +224,7 @@ def test_a_crawler_policy_change_reaches_robots_txt_at_once(client, admin_client
 # The WSGI front: cached pages answered before Django builds a request.
 
 
-def through_front(path: str, **headers):
+def through_front(path: str, method: str = "GET", **headers):
     """GET ``path`` from the WSGI application gunicorn serves, Django behind it in test mode.
     Returns the status, the headers, the body and whether Django saw the request."""
     from django.core.signals import request_started
@@ -232,7 +232,7 @@ def through_front(path: str, **headers):
 
     from articles.caching import CachedPagesApplication
 
-    environ = RequestFactory().get(path, headers=headers).environ
+    environ = RequestFactory().generic(method, path, headers=headers).environ
     seen, answer = [], {}
 
     def count(**_kwargs):
@@ -266,6 +266,16 @@ def test_a_cached_page_is_answered_before_django_with_the_same_headers(client, m
     kept = {name: value for name, value in first.items() if name != "X-Page-Cache"}
     assert {name: value for name, value in headers.items() if name != "X-Page-Cache"} == kept
     assert headers["X-Page-Cache"] == "hit"
+
+
+def test_a_head_request_gets_the_cached_headers_without_the_page(client, make_article):
+    make_article(slug="ferry")
+    first = client.get("/en/world/ferry/")
+
+    status, headers, body, django_saw_it = through_front("/en/world/ferry/", method="HEAD")
+
+    assert status == "200 OK" and not django_saw_it and body == b""
+    assert headers["Content-Length"] == str(len(first.content))
 
 
 def test_the_front_leaves_editors_revalidations_and_misses_to_django(client, make_article):
