@@ -63,9 +63,8 @@ class Generation(NamedTuple):
     until: datetime | None  # when the next scheduled article comes due, if one does
 
 
-def current_generation() -> Generation:
-    """The generation pages are cached under now."""
-    stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY])
+def _generation_in(stored: dict) -> Generation:
+    """The generation pages are cached under now, from what was read of the shared cache."""
     until = stored.get(UNTIL_KEY)
     if GENERATION_KEY not in stored or (until is not None and timezone.now() >= until):
         return _start_generation()
@@ -135,7 +134,10 @@ def cached_page(meta) -> tuple[int, bytes, dict] | None:
     """The page stored for a request under the current generation, if there is one: its
     Last-Modified time, content and headers. One round trip to the shared cache."""
     key = _page_key(meta)
-    stored = cache.get_many([GENERATION_KEY, key])
+    return _page_in(cache.get_many([GENERATION_KEY, key]), key)
+
+
+def _page_in(stored: dict, key: str) -> tuple[int, bytes, dict] | None:
     page = stored.get(key)
     if page is None or page[0] != stored.get(GENERATION_KEY):
         return None
@@ -183,13 +185,16 @@ class PageCacheMiddleware:
                 # A signed-in person's pages are theirs alone: no shared cache may keep them.
                 patch_cache_control(response, private=True)
             return response
-        hit = cached_page(request.META)
+        # The page and the generation in one round trip: a miss needs the generation too.
+        key = _page_key(request.META)
+        stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY, key])
+        hit = _page_in(stored, key)
         if hit is not None:
             modified, content, headers = hit
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return _conditional(request, response, modified)
-        generation = current_generation()  # read before rendering: a change after it misses
+        generation = _generation_in(stored)  # read before rendering: a change after it misses
         request.content_generation = generation.number
         response = self.get_response(request)
         if not _cacheable_response(response):
@@ -200,7 +205,7 @@ class PageCacheMiddleware:
             name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
         }
         page = (generation.number, generation.until, modified, response.content, headers)
-        cache.set(_page_key(request.META), page, PAGE_TIMEOUT)
+        cache.set(key, page, PAGE_TIMEOUT)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, modified)
 
