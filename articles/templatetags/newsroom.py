@@ -65,9 +65,8 @@ def head_metadata(context):
     article's is kept rendered, like its body, for its version, language and address."""
     request = context["request"]
     article = context.get("article")
-    if not isinstance(article, models.Article) or context.get("preview_of"):
-        return _head_metadata(context)
-    if context.get("version_of"):
+    shown_as_is = context.get("preview_of") or context.get("version_of")
+    if not isinstance(article, models.Article) or shown_as_is:
         return _head_metadata(context)
     key = (
         f"head:{article.pk}:{article.version}:{article.updated_at.timestamp()}:"
