@@ -147,11 +147,13 @@ def _page_in(stored: dict, key: str) -> tuple[int, bytes, dict] | None:
     return modified, content, headers
 
 
-def _cacheable_request(request) -> bool:
+def _cacheable_request(meta) -> bool:
+    """A reader's GET or HEAD of a reader page, from the request's WSGI values (a Django
+    request's ``META``): what the page cache may answer and store."""
     return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path_info.startswith(("/admin/", settings.STATIC_URL))
+        meta.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and not meta.get("PATH_INFO", "").startswith(("/admin/", settings.STATIC_URL))
+        and settings.SESSION_COOKIE_NAME not in parse_cookie(meta.get("HTTP_COOKIE", ""))
     )
 
 
@@ -179,7 +181,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable_request(request):
+        if not _cacheable_request(request.META):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES:
                 # A signed-in person's pages are theirs alone: no shared cache may keep them.
@@ -241,7 +243,9 @@ class CachedPagesApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        if _servable_before_django(environ):
+        # Revalidations go on to Django, whose conditional-request handling answers them.
+        revalidation = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+        if _cacheable_request(environ) and not revalidation:
             try:
                 hit = cached_page(environ)
             except Exception:  # the shared cache is unreachable: let the site itself answer
@@ -253,13 +257,3 @@ class CachedPagesApplication:
                 # HEAD: the headers alone (Content-Length still says what a GET would get).
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
         return self.application(environ, start_response)
-
-
-def _servable_before_django(environ) -> bool:
-    return (
-        environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-        and "HTTP_IF_NONE_MATCH" not in environ
-        and "HTTP_IF_MODIFIED_SINCE" not in environ
-        and not environ.get("PATH_INFO", "").startswith(("/admin/", settings.STATIC_URL))
-        and settings.SESSION_COOKIE_NAME not in parse_cookie(environ.get("HTTP_COOKIE", ""))
-    )
