@@ -500,6 +500,13 @@ class Article(Versioned):
         ordered = sorted(codes, key=lambda code: code != interface_language)
         return [(code, self.language_version(code)) for code in ordered]
 
+    @property
+    def rendering_key(self) -> str:
+        """What a kept rendering of this article depends on (besides the language): its id,
+        version and last change, and its section's version (the name and address it shows).
+        Any edit gives a new key, so renderings kept under the old one are simply never read."""
+        return f"{self.pk}:{self.version}:{self.updated_at.timestamp()}:{self.section.version}"
+
     def body_html(self, code: str) -> str:
         """The body in ``code`` as safe HTML: as rendered on save when the published text is
         the one stored, else rendered now (previews, earlier versions)."""

@@ -68,10 +68,7 @@ def head_metadata(context):
     shown_as_is = context.get("preview_of") or context.get("version_of")
     if not isinstance(article, models.Article) or shown_as_is:
         return _head_metadata(context)
-    key = (
-        f"head:{article.pk}:{article.version}:{article.updated_at.timestamp()}:"
-        f"{article.section.version}:{get_language()}:{request.scheme}://{request.get_host()}"
-    )
+    key = f"head:{article.rendering_key}:{get_language()}:{request.scheme}://{request.get_host()}"
     fragments = caches["fragments"]
     html = fragments.get(key)
     if html is None:
