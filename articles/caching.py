@@ -7,6 +7,11 @@ transaction commits, so every app server stops serving the old pages at once. A 
 article needs no event: the generation also records when the next scheduled article comes due,
 and pages cached before that moment are not served after it.
 
+Each process reads the generation through Redis's client tracking (newsroom/cache.py): Redis
+tells it the moment the generation changes, so while nothing changed it needs no round trip to
+know the generation, and the pages it has served are answered from its own copies
+(``PAGE_COPIES_MB``). A page it has no copy of is read from the shared cache.
+
 A cached page is answered by :class:`CachedPagesApplication`, the WSGI application in front of
 Django, when the request is a reader's plain GET; otherwise by :class:`PageCacheMiddleware`, which
 also stores pages as they leave the site.
@@ -22,7 +27,9 @@ so no reader gets a page cached for another language.
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from datetime import datetime
 from typing import NamedTuple
 
@@ -44,6 +51,7 @@ PAGE_FORMAT = 3  # (generation, until, Last-Modified, content, headers)
 PAGE_TIMEOUT = 60 * 60 * 24  # a day at most; a new generation makes them unreachable sooner
 # Headers that belong to one response, never replayed from the cache.
 UNKEPT_HEADERS = {"set-cookie", "x-page-cache"}
+LOOKUP_ENVIRON_KEY = "newsroom.page_cache_lookup"
 
 
 def _next_scheduled_time() -> datetime | None:
@@ -79,6 +87,9 @@ def _start_generation() -> Generation:
     number = cache.incr(GENERATION_KEY)
     until = _next_scheduled_time()
     cache.set_many({SINCE_KEY: now, UNTIL_KEY: until}, None)
+    forget = getattr(cache, "forget_tracked", None)
+    if forget is not None:
+        forget()  # this process reads the new generation at once, not when Redis's message comes
     return Generation(number, now, until)
 
 
@@ -130,21 +141,76 @@ def _page_key(meta) -> str:
     return f"page:{PAGE_FORMAT}:{digest}"
 
 
-def cached_page(meta) -> tuple[int, bytes, dict] | None:
-    """The page stored for a request under the current generation, if there is one: its
-    Last-Modified time, content and headers. One round trip to the shared cache."""
+class Lookup(NamedTuple):
+    """What the page cache holds for a request: the generation pages are cached under now, the
+    page's key, and the page if one is stored (its Last-Modified time, content and headers)."""
+
+    generation: Generation
+    key: str
+    page: tuple[int, bytes, dict] | None
+
+
+def look_up(meta) -> Lookup:
+    """The page cache's answer for a request, from its WSGI values. The generation comes from
+    this process's tracked reading (no round trip while nothing changed, see newsroom/cache.py),
+    the page from this process's copies, else from the shared cache (one round trip)."""
+    generation = current_generation()
     key = _page_key(meta)
-    return _page_in(cache.get_many([GENERATION_KEY, key]), key)
+    page = _copies.get(key, generation.number)
+    if page is None:
+        page = cache.get(key)
+        if page is None or page[0] != generation.number:
+            return Lookup(generation, key, None)
+        _copies.put(key, page)
+    _generation, _until, modified, content, headers = page
+    return Lookup(generation, key, (modified, content, headers))
 
 
-def _page_in(stored: dict, key: str) -> tuple[int, bytes, dict] | None:
-    page = stored.get(key)
-    if page is None or page[0] != stored.get(GENERATION_KEY):
-        return None
-    _generation, until, modified, content, headers = page
-    if until is not None and timezone.now() >= until:
-        return None  # a scheduled article has come due since: the next miss moves on
-    return modified, content, headers
+def current_generation() -> Generation:
+    read = getattr(cache, "get_many_tracked", cache.get_many)
+    return _generation_in(read([GENERATION_KEY, SINCE_KEY, UNTIL_KEY]))
+
+
+class _PageCopies:
+    """Pages of the current generation this process has served or stored, kept in its own
+    memory up to ``PAGE_COPIES_MB``, least recently used first out. Only a page of the
+    generation asked for is ever returned; a new generation empties them."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._generation = None
+        self._size = 0
+
+    def get(self, key: str, generation: int) -> tuple | None:
+        with self._lock:
+            if generation != self._generation:
+                self._empty(generation)
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple) -> None:
+        size, limit = len(page[3]), settings.PAGE_COPIES_MB * 1024 * 1024
+        with self._lock:
+            if page[0] != self._generation:
+                self._empty(page[0])
+            if size > limit or key in self._pages:
+                return
+            while self._pages and self._size + size > limit:
+                _key, oldest = self._pages.popitem(last=False)
+                self._size -= len(oldest[3])
+            self._pages[key] = page
+            self._size += size
+
+    def _empty(self, generation) -> None:
+        self._pages.clear()
+        self._generation, self._size = generation, 0
+
+
+_copies = _PageCopies()
 
 
 def _cacheable_request(meta) -> bool:
@@ -173,8 +239,8 @@ class PageCacheMiddleware:
     """Serve and store whole reader pages (see the module's docstring).
 
     It comes first in ``MIDDLEWARE``: a page is stored as it finally left the site, with every
-    header the other middleware added, and a hit is answered from one round trip to the shared
-    cache (the generation and the page together) before any other middleware runs.
+    header the other middleware added, and a hit is answered before any other middleware runs.
+    A request the WSGI front already looked up is not looked up again.
     """
 
     def __init__(self, get_response):
@@ -187,16 +253,14 @@ class PageCacheMiddleware:
                 # A signed-in person's pages are theirs alone: no shared cache may keep them.
                 patch_cache_control(response, private=True)
             return response
-        # The page and the generation in one round trip: a miss needs the generation too.
-        key = _page_key(request.META)
-        stored = cache.get_many([GENERATION_KEY, SINCE_KEY, UNTIL_KEY, key])
-        hit = _page_in(stored, key)
-        if hit is not None:
-            modified, content, headers = hit
+        found = request.META.pop(LOOKUP_ENVIRON_KEY, None) or look_up(request.META)
+        if found.page is not None:
+            modified, content, headers = found.page
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return _conditional(request, response, modified)
-        generation = _generation_in(stored)  # read before rendering: a change after it misses
+        # Read before rendering: a change while the page is rendered makes it a miss next time.
+        generation = found.generation
         request.content_generation = generation.number
         response = self.get_response(request)
         if not _cacheable_response(response):
@@ -207,7 +271,8 @@ class PageCacheMiddleware:
             name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
         }
         page = (generation.number, generation.until, modified, response.content, headers)
-        cache.set(key, page, PAGE_TIMEOUT)
+        cache.set(found.key, page, PAGE_TIMEOUT)
+        _copies.put(found.key, page)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, modified)
 
@@ -247,13 +312,15 @@ class CachedPagesApplication:
         revalidation = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
         if _cacheable_request(environ) and not revalidation:
             try:
-                hit = cached_page(environ)
+                found = look_up(environ)
             except Exception:  # the shared cache is unreachable: let the site itself answer
                 logger.exception("Page cache lookup failed")
-                hit = None
-            if hit is not None:
-                _modified, content, headers = hit
+                found = None
+            if found is not None and found.page is not None:
+                _modified, content, headers = found.page
                 start_response("200 OK", [*headers.items(), ("X-Page-Cache", "hit")])
                 # HEAD: the headers alone (Content-Length still says what a GET would get).
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
+            if found is not None:
+                environ[LOOKUP_ENVIRON_KEY] = found  # a miss: the middleware needs no second look
         return self.application(environ, start_response)

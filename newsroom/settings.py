@@ -215,4 +215,7 @@ FRONT_PAGE_PER_SECTION = 4
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "600"))
+# Cached pages each app server process also keeps in its own memory, answered without a round
+# trip to the shared cache while Redis reports no change (see articles/caching.py).
+PAGE_COPIES_MB = float(os.environ.get("PAGE_COPIES_MB", "16"))
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600)))

@@ -1,7 +1,10 @@
 """Whole-page caching for readers: hits, conditional requests, CDN headers, and invalidation
 the moment anything a page shows changes."""
 
+import os
+
 import pytest
+import redis
 import time_machine
 from django.core.cache import cache
 from django.test import Client, RequestFactory
@@ -303,3 +306,86 @@ def test_the_front_never_answers_with_a_page_of_an_older_generation(
 
     assert django_saw_it and headers["X-Page-Cache"] == "miss"
     assert "Ferry on time" in body.decode()
+
+
+# Each process's own reading of the generation (Redis client tracking) and copies of pages.
+
+needs_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="client tracking is Redis's: runs with REDIS_URL"
+)
+
+
+def another_server_moves_the_generation_on():
+    """What another app server's change does: the generation moved on in Redis by a client
+    that is not this process's cache."""
+    from articles.caching import GENERATION_KEY
+
+    other = redis.Redis.from_url(os.environ["REDIS_URL"])
+    other.incr(cache.make_key(GENERATION_KEY))
+    other.close()
+
+
+def redis_reads() -> int:
+    stats = redis.Redis.from_url(os.environ["REDIS_URL"]).info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget"))
+
+
+@needs_redis
+def test_a_page_served_again_by_the_same_process_costs_no_round_trip(client, make_article):
+    make_article(slug="ferry")
+    client.get("/en/world/ferry/")
+    through_front("/en/world/ferry/")
+    before = redis_reads()
+
+    answers = [through_front("/en/world/ferry/") for _ in range(3)]
+
+    assert redis_reads() == before
+    assert all(status == "200 OK" and not seen for status, _h, _b, seen in answers)
+
+
+@needs_redis
+def test_a_change_on_another_server_ends_this_process_copies_at_once(client, make_article):
+    make_article(slug="ferry")
+    client.get("/en/world/ferry/")
+    assert through_front("/en/world/ferry/")[1]["X-Page-Cache"] == "hit"
+
+    another_server_moves_the_generation_on()
+    _status, headers, _body, django_saw_it = through_front("/en/world/ferry/")
+
+    assert django_saw_it and headers["X-Page-Cache"] == "miss"
+
+
+@needs_redis
+def test_a_lost_tracking_connection_never_leaves_an_old_generation_in_use(client, make_article):
+    make_article(slug="ferry")
+    client.get("/en/world/ferry/")
+    assert through_front("/en/world/ferry/")[1]["X-Page-Cache"] == "hit"
+    admin = redis.Redis.from_url(os.environ["REDIS_URL"])
+    tracking = [c["id"] for c in admin.client_list() if "t" in c["flags"]]
+    assert tracking, "this process reads the generation with client tracking on"
+
+    for client_id in tracking:  # Redis restarted, a proxy dropped it: no message can come now
+        admin.client_kill_filter(_id=client_id)
+    another_server_moves_the_generation_on()
+    _status, headers, _body, django_saw_it = through_front("/en/world/ferry/")
+
+    assert django_saw_it and headers["X-Page-Cache"] == "miss"
+    assert through_front("/en/world/ferry/")[1]["X-Page-Cache"] == "hit"
+
+
+def test_page_copies_keep_to_their_size_and_their_generation(settings):
+    from articles.caching import _PageCopies
+
+    settings.PAGE_COPIES_MB = 2.5 / 1024  # room for two pages of a kilobyte
+    copies = _PageCopies()
+    page = lambda text: (7, None, 0, text.encode() * 1024, {})  # noqa: E731
+
+    copies.get("a", 7)
+    for key in "abc":
+        copies.put(key, page(key))
+        copies.get("a", 7)  # "a" is read after every store: the one least recently used is "b"
+
+    assert [key for key in "abc" if copies.get(key, 7)] == ["a", "c"]
+    copies.put("huge", page("x" * 3))
+    assert copies.get("huge", 7) is None
+    assert copies.get("a", 8) is None and copies.get("a", 7) is None
