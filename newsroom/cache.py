@@ -34,6 +34,10 @@ class ReusedClients(redis.RedisCacheClient):
             client = self._clients[pool] = self._client(connection_pool=pool)
         return client
 
+    def tracked_reads(self) -> "TrackedReads":
+        """Reads kept until they change, on the server writes go to (where changes happen)."""
+        return TrackedReads(self._servers[0], self._serializer.loads)
+
 
 class TrackedReads:
     """Values of a few keys, read from the first (writable) Redis server and kept until Redis
@@ -88,7 +92,9 @@ class TrackedReads:
             self.available = False
             raise
         # Every message on this connection that is not a reply says a key read through it
-        # changed (or the database was emptied): whatever was kept is out of date.
+        # changed (or the database was emptied): whatever was kept is out of date. (redis-py
+        # registers its own client-side cache's handler the same way; that cache needs Redis
+        # 7.4, Debian's is 7.0.)
         client.connection._parser.set_invalidation_push_handler(lambda _m: self._kept.clear())
         self._client, self._pid = client, os.getpid()
         return client
@@ -119,7 +125,7 @@ class RedisCache(redis.RedisCache):
         """:meth:`get_many` of a few small keys read on nearly every request, answered from
         this process's last reading until Redis reports that one of them changed."""
         if self._tracked is None:
-            self._tracked = TrackedReads(self._cache._servers[0], self._cache._serializer.loads)
+            self._tracked = self._cache.tracked_reads()
         if not self._tracked.available:
             return self.get_many(keys, version=version)
         made = {self.make_and_validate_key(key, version=version): key for key in keys}
