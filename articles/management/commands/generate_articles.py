@@ -25,6 +25,9 @@ SECTIONS = [
     ("sport", "体育", "Sport"), ("education", "教育", "Education"),
     ("environment", "环境", "Environment"), ("opinion", "观点", "Opinion"),
 ]  # fmt: skip
+# Sections are not the same size in a real newsroom: each one's share of every hundred articles
+# (World, the largest, gets 15: 15,000 of 100,000, so a 750-page section to read deep into).
+SHARES = [15, 14, 12, 10, 9, 6, 6, 7, 8, 5, 4, 4]
 
 EN_SUBJECTS = ["The city council", "A team of engineers", "Residents of the old quarter",
     "The port authority", "Local farmers", "The provincial museum", "A group of teachers",
@@ -71,6 +74,14 @@ def body(rng: random.Random, sentence, paragraphs: int, per_paragraph: int, join
     )
 
 
+def section_cycle(shares: list[int]) -> list[int]:
+    """Which section each article of a repeating run of ``sum(shares)`` goes to, each section
+    spread evenly through the run. The run starts with the first section, so article numbers
+    that are multiples of ``sum(shares)`` are all in it."""
+    slots = sorted((k / share, index) for index, share in enumerate(shares) for k in range(share))
+    return [index for _position, index in slots]
+
+
 class Command(BaseCommand):
     help = "Generate sections and published articles in both languages for benchmarks."
 
@@ -93,11 +104,12 @@ class Command(BaseCommand):
                 defaults={"name_zh_hans": name_zh, "name_en": name_en, "position": position},
             )
             chosen.append(section)
+        cycle = section_cycle(SHARES[:sections])
         existing = Article.objects.filter(slug__startswith="generated-").count()
         started, now = time.monotonic(), timezone.now()
         for first in range(existing, articles, batch):
             rows = [
-                self.article(rng, chosen[number % len(chosen)], number, now)
+                self.article(rng, chosen[cycle[number % len(cycle)]], number, now)
                 for number in range(first, min(first + batch, articles))
             ]
             with transaction.atomic():
