@@ -120,6 +120,14 @@ def memoised(request, key, compute):
     return value
 
 
+def sections(request) -> dict:
+    """Every section by its slug, in navigation order, as kept for the request's content
+    generation: the navigation, the front page and every section and article page use it."""
+    from .models import Section
+
+    return memoised(request, "sections", Section.by_slug)
+
+
 def _page_key(meta) -> str:
     """The key of the page a request asks for, made of the request's own WSGI values (what
     Django builds the request's scheme, host and full path from), so the WSGI front and the

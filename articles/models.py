@@ -231,13 +231,14 @@ class Section(Versioned):
 
     @classmethod
     def by_slug(cls) -> dict[str, "Section"]:
-        """Every section by its slug, read at once (for keeping: see caching.memoised)."""
+        """Every section by its slug, in navigation order, read at once (for keeping: see
+        caching.sections)."""
         return {section.slug: section for section in cls.objects.all()}
 
-    @classmethod
-    def visible_list(cls) -> list["Section"]:
-        """The navigation's sections, read at once (for keeping: see caching.memoised)."""
-        return list(cls.objects.visible())
+    @staticmethod
+    def visible_among(sections) -> list["Section"]:
+        """Those of ``sections`` that ``Section.objects.visible()`` would select."""
+        return [section for section in sections if section.is_visible]
 
 
 def _missing_language(code: str) -> Q:
@@ -282,9 +283,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_reading().defer("body", *bodies, "rendered")
 
     def for_reading(self):
-        """What readers' pages show of an article, the section in the same query; not the
-        search terms (the longest columns, which only search itself reads)."""
-        return self.select_related("section").defer("search_title", "search_body", "search_vector")
+        """What readers' pages show of an article, the section in the same query."""
+        return self.select_related("section").without_search_terms()
+
+    def without_search_terms(self):
+        """Not the search terms: the longest columns, which only search itself reads."""
+        return self.defer("search_title", "search_body", "search_vector")
 
     def moved_from(self, section_slug: str, slug: str) -> "Article | None":
         """The article that used to be at ``section_slug/slug``, if it moved (or its section

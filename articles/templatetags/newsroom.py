@@ -25,7 +25,7 @@ def section_navigation(context):
     language = get_language()
 
     def render():
-        sections = caching.memoised(request, "sections:visible", models.Section.visible_list)
+        sections = models.Section.visible_among(caching.sections(request).values())
         return render_to_string(
             "includes/section_navigation.html",
             {"sections": sections, "current_section": current, "LANGUAGE_CODE": language},
