@@ -3,9 +3,10 @@ Twitter cards, feeds, and on articles a JSON-LD ``NewsArticle`` for each languag
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
 
 from .models import Article, Section, html_lang
@@ -35,9 +36,20 @@ def language_paths(request) -> dict[str, str]:
     head's alternates and the language switcher both need it)."""
     paths = getattr(request, "language_paths", None)
     if paths is None:
-        paths = {code: translate_url(request.path, code) for code, _n in settings.LANGUAGES}
+        prefix, shown_in = get_script_prefix(), translation.get_language()
+        paths = {
+            code: _path_in(prefix, shown_in, request.path, code) for code, _n in settings.LANGUAGES
+        }
         request.language_paths = paths
     return paths
+
+
+@lru_cache(maxsize=4096)
+def _path_in(prefix: str, shown_in: str, path: str, code: str) -> str:
+    """``path``, shown in ``shown_in``, in language ``code``: it depends on nothing but the URL
+    patterns, so it is worked out once per address (resolving and reversing it costs more than
+    the rest of the language switcher)."""
+    return translate_url(path, code)
 
 
 def alternates(request) -> list[tuple[str, str]]:

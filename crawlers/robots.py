@@ -1,9 +1,10 @@
 """robots.txt and TDMRep, built from the site policy."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from articles.caching import memoised
@@ -53,8 +54,14 @@ def policy_url(policy: Policy, request) -> str:
     """The licensing terms' address: the administrator's, or the site's own page."""
     if policy.policy_url:
         return policy.policy_url
+    return request.build_absolute_uri(_policy_page_path(get_script_prefix()))
+
+
+@lru_cache(maxsize=16)
+def _policy_page_path(prefix: str) -> str:
+    """The policy page's path: resolved once per script prefix, not twice a request."""
     with translation.override(settings.LANGUAGE_CODE):
-        return request.build_absolute_uri(reverse("crawlers:policy"))
+        return reverse("crawlers:policy")
 
 
 def section_paths(slug: str) -> list[str]:
