@@ -96,7 +96,17 @@ def _start_generation() -> Generation:
 def content_changed() -> None:
     """Call when something readers see changed; takes effect when the transaction commits, on
     every app server at once."""
-    transaction.on_commit(_start_generation)
+    transaction.on_commit(_announce_change)
+
+
+def _announce_change() -> None:
+    try:
+        _start_generation()
+    except Exception:  # the change is saved; only the shared cache could not be told
+        logger.exception(
+            "The shared cache is unreachable: pages cached before this change may be served "
+            "until the next one"
+        )
 
 
 _memo: dict = {}  # key → (generation, value), this process's own
@@ -172,6 +182,15 @@ def look_up(meta) -> Lookup:
         _copies.put(key, page)
     _generation, _until, modified, content, headers = page
     return Lookup(generation, key, (modified, content, headers))
+
+
+def _look_up_or_none(meta) -> Lookup | None:
+    """:func:`look_up`, or ``None`` when the shared cache cannot be reached."""
+    try:
+        return look_up(meta)
+    except Exception:
+        logger.exception("Page cache lookup failed")
+        return None
 
 
 def current_generation() -> Generation:
@@ -261,7 +280,16 @@ class PageCacheMiddleware:
                 # A signed-in person's pages are theirs alone: no shared cache may keep them.
                 patch_cache_control(response, private=True)
             return response
-        found = request.META.pop(LOOKUP_ENVIRON_KEY, None) or look_up(request.META)
+        if LOOKUP_ENVIRON_KEY in request.META:  # the WSGI front looked it up already
+            found = request.META.pop(LOOKUP_ENVIRON_KEY)
+        else:
+            found = _look_up_or_none(request.META)
+        if found is None:
+            # The shared cache is unreachable: readers still get the page, rendered afresh
+            # (nothing kept for a generation) and not stored.
+            response = self.get_response(request)
+            response["X-Page-Cache"] = "unavailable"
+            return response
         if found.page is not None:
             modified, content, headers = found.page
             response = HttpResponse(content, headers=headers)
@@ -279,8 +307,12 @@ class PageCacheMiddleware:
             name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
         }
         page = (generation.number, generation.until, modified, response.content, headers)
-        cache.set(found.key, page, PAGE_TIMEOUT)
-        _copies.put(found.key, page)
+        try:
+            cache.set(found.key, page, PAGE_TIMEOUT)
+        except Exception:
+            logger.exception("Page cache store failed")
+        else:
+            _copies.put(found.key, page)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, modified)
 
@@ -319,16 +351,11 @@ class CachedPagesApplication:
         # Revalidations go on to Django, whose conditional-request handling answers them.
         revalidation = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
         if _cacheable_request(environ) and not revalidation:
-            try:
-                found = look_up(environ)
-            except Exception:  # the shared cache is unreachable: let the site itself answer
-                logger.exception("Page cache lookup failed")
-                found = None
+            found = _look_up_or_none(environ)
             if found is not None and found.page is not None:
                 _modified, content, headers = found.page
                 start_response("200 OK", [*headers.items(), ("X-Page-Cache", "hit")])
                 # HEAD: the headers alone (Content-Length still says what a GET would get).
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
-            if found is not None:
-                environ[LOOKUP_ENVIRON_KEY] = found  # a miss: the middleware needs no second look
+            environ[LOOKUP_ENVIRON_KEY] = found  # a miss or a failure: no second look
         return self.application(environ, start_response)

@@ -36,7 +36,12 @@ class ReusedClients(redis.RedisCacheClient):
 
     def tracked_reads(self) -> "TrackedReads":
         """Reads kept until they change, on the server writes go to (where changes happen)."""
-        return TrackedReads(self._servers[0], self._serializer.loads)
+        timeouts = {
+            name: value
+            for name, value in self._pool_options.items()
+            if name in ("socket_connect_timeout", "socket_timeout")
+        }
+        return TrackedReads(self._servers[0], self._serializer.loads, timeouts)
 
 
 class TrackedReads:
@@ -44,8 +49,8 @@ class TrackedReads:
     reports a change to one of them. A forked worker opens its own connection (the parent's
     would deliver its messages to whichever process read first)."""
 
-    def __init__(self, url: str, loads):
-        self._url, self._loads = url, loads
+    def __init__(self, url: str, loads, options: dict):
+        self._url, self._loads, self._options = url, loads, options
         self._lock = threading.Lock()
         self._client = None
         self._pid = None
@@ -84,7 +89,9 @@ class TrackedReads:
         if self._client is not None and self._pid == os.getpid():
             return self._client
         self._client, self._kept = None, {}
-        client = redis_py.Redis.from_url(self._url, protocol=3, single_connection_client=True)
+        client = redis_py.Redis.from_url(
+            self._url, protocol=3, single_connection_client=True, **self._options
+        )
         try:
             client.execute_command("CLIENT", "TRACKING", "ON")
         except redis_py.ResponseError:

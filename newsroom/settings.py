@@ -122,6 +122,9 @@ if REDIS_URL:
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            # A Redis that stops answering must not hold readers' pages: they are rendered
+            # without the cache instead (articles/caching.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

@@ -389,3 +389,24 @@ def test_page_copies_keep_to_their_size_and_their_generation(settings):
     copies.put("huge", page("x" * 3))
     assert copies.get("huge", 7) is None
     assert copies.get("a", 8) is None and copies.get("a", 7) is None
+
+
+def test_readers_still_get_pages_and_editors_still_save_when_the_shared_cache_is_down(
+    client, admin_client, make_article, settings, committed, caplog
+):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+
+    with committed():
+        saved = admin_client.post(change_url(article), change_form(article, title_en="Ferry late"))
+    response = client.get("/en/world/ferry/")
+    _status, headers, body, _seen = through_front("/en/world/ferry/")
+
+    assert saved.status_code == 302
+    assert response.status_code == 200 and response["X-Page-Cache"] == "unavailable"
+    assert page(response).select_one("main h1").get_text() == "Ferry late"
+    assert headers["X-Page-Cache"] == "unavailable" and b"Ferry late" in body
+    assert "may be served until the next one" in caplog.text
