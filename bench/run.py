@@ -194,6 +194,11 @@ def main() -> int:
                         f"ratio {ratio:.2f} errors {result['errors']}",
                         flush=True,
                     )
+        # The least a Django page that reads the database does, on the same bytes' yardstick.
+        minimal = wrk(BARE_PORT, "/listing/", "warm", 16)
+        minimal_bare = wrk(BARE_PORT, f"/bytes/{minimal['size']}/", "warm", 16)
+        print(f"minimal Django page: {minimal['rps']:.0f} req/s, "
+              f"ratio {minimal['rps'] / minimal_bare['rps']:.2f}", flush=True)  # fmt: skip
         # One reader at a time: how long a search takes, queueing aside.
         search = wrk(SITE_PORT, pages()["search"], "cold", 1)
         memory = worker_memory(site)
@@ -202,11 +207,11 @@ def main() -> int:
         for server in (site, bare):
             server.terminate()
             server.wait()
-    write_report(rows, search, memory, admin)
+    write_report(rows, (minimal, minimal_bare), search, memory, admin)
     return 0
 
 
-def write_report(rows, search, memory, admin) -> None:
+def write_report(rows, yardstick, search, memory, admin) -> None:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError, AttributeError):
         cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text()).group(1)
@@ -241,6 +246,16 @@ def write_report(rows, search, memory, admin) -> None:
             f"{bare['rps']:,.0f} | {ratio:.2f} |"
         )
     lines += ["", "## Against the targets", "", *verdicts(rows, search, memory, admin)]
+    minimal, minimal_bare = yardstick
+    lines += [
+        "",
+        "The least a Django page that reads the database does, measured in the same run (bench/",
+        "bare.py's `/listing/`: one PostgreSQL query for 40 titles, a 40-item template, no",
+        "middleware, a connection kept open): "
+        f"{minimal['rps']:,.0f} requests/s at 16 connections, p50 "
+        f"{minimal['p50_us'] / 1000:.1f} ms, {minimal['rps'] / minimal_bare['rps']:.2f} of the "
+        f"bare view at its {minimal['size']:,} bytes.",
+    ]
     lines += [
         "",
         "For comparison, measured elsewhere on a 2-core machine at 16 connections, not by this",
