@@ -1,6 +1,7 @@
 """Sections and articles, and the rules for what readers may see of them."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -250,9 +251,11 @@ def _missing_language(code: str) -> Q:
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published articles whose publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, at: datetime | None = None):
+        """What readers may see: published articles whose publication time has come (by
+        ``at``, now if not given)."""
+        at = timezone.now() if at is None else at
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at)
 
     def in_section(self, section: Section):
         return self.filter(section=section)
