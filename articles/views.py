@@ -1,6 +1,8 @@
 """Reader pages: the front page, section pages, article pages, earlier versions, article
 documents and previews. Old addresses of moved articles and sections answer with a 301."""
 
+from array import array
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import get_language
@@ -122,12 +124,14 @@ class SectionView(SurrogateKeys, ListView):
         return Article.objects.published().in_section(self.section).for_listing().latest_first()
 
     def get_paginator(self, queryset, *args, **kwargs):
-        # Every page of a section shows the same count: counted once per content generation.
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        paginator.count = caching.memoised(
-            self.request, ("sections:count", self.section.pk), queryset.count
+        # The section's whole order, read once per content generation: every page is cut from
+        # it (page 500 costs what page 1 does) and its length is the count.
+        ids = caching.memoised(
+            self.request,
+            ("sections:order", self.section.pk),
+            lambda: array("q", queryset.values_list("pk", flat=True)),
         )
-        return paginator
+        return super().get_paginator(queryset, *args, ids=ids, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from articles import search
 from articles.models import Article, Section
 
+from .conftest import page
+
 
 def add_articles(section: Section, count: int) -> None:
     """``count`` published articles in ``section``, built as the desk would save them."""
@@ -110,6 +112,21 @@ def test_a_deep_section_page_runs_the_same_queries_as_the_first(
 
     assert first == deep
     assert "Ferry story 980" in soup_titles and "Ferry story 999" in soup_titles
+
+
+def test_every_page_of_a_section_is_cut_from_its_order_read_once(
+    client, make_section, django_assert_max_num_queries
+):
+    world = make_section("world")
+    add_articles(world, 1000)
+    client.get("/en/world/")
+
+    with django_assert_max_num_queries(1):  # its rows: the order and the count are kept
+        deep = client.get("/en/world/?page=50")
+
+    assert deep["X-Page-Cache"] == "miss"
+    titles = [a.get_text() for a in page(deep).select(".article-item__title a")]
+    assert (titles[0], titles[-1], len(titles)) == ("Ferry story 980", "Ferry story 999", 20)
 
 
 def explain(cursor, queryset) -> str:
