@@ -199,8 +199,10 @@ def current_generation() -> Generation:
 
 
 class _PageCopies:
-    """Pages of the current generation this process has served or stored, kept in its own
-    memory up to ``PAGE_COPIES_MB``, least recently used first out. Only a page of the
+    """Pages of the current generation this process has served from the shared cache, kept in
+    its own memory up to ``PAGE_COPIES_MB``, least recently used first out. A page is copied
+    when it is asked for again, not when it is rendered: addresses asked for once (a query
+    string of its own) never push out the ones readers keep asking for. Only a page of the
     generation asked for is ever returned; a new generation empties them."""
 
     def __init__(self):
@@ -311,8 +313,6 @@ class PageCacheMiddleware:
             cache.set(found.key, page, PAGE_TIMEOUT)
         except Exception:
             logger.exception("Page cache store failed")
-        else:
-            _copies.put(found.key, page)
         response["X-Page-Cache"] = "miss"
         return _conditional(request, response, modified)
 
