@@ -281,9 +281,13 @@ class ArticleQuerySet(models.QuerySet):
         return list(self.filter(pk__in=ids)) if ids else []
 
     def for_listing(self):
-        """Only what lists show: no bodies or search terms, the section in the same query."""
+        """Only what lists show, the section in the same query."""
+        return self.select_related("section").without_bodies()
+
+    def without_bodies(self):
+        """Not the bodies (lists show titles and summaries) nor the search terms."""
         bodies = [f"body_{field_suffix(code)}" for code in language_codes()]
-        return self.for_reading().defer("body", *bodies, "rendered")
+        return self.without_search_terms().defer("body", *bodies, "rendered")
 
     def for_reading(self):
         """What readers' pages show of an article, the section in the same query."""

@@ -121,7 +121,7 @@ class SectionView(SurrogateKeys, ListView):
         self.section = caching.sections(self.request).get(self.kwargs["section"])
         if self.section is None:
             raise Http404("No such section.")
-        return Article.objects.published().in_section(self.section).for_listing().latest_first()
+        return Article.objects.published().in_section(self.section).without_bodies().latest_first()
 
     def get_paginator(self, queryset, *args, **kwargs):
         # The section's whole order, read once per content generation: every page is cut from
@@ -134,7 +134,10 @@ class SectionView(SurrogateKeys, ListView):
         return super().get_paginator(queryset, *args, ids=ids, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        for article in context["articles"]:
+            article.section = self.section  # every one is in it: no join to read it again
+        return context
 
     def surrogate_keys(self):
         return [f"section-{self.section.pk}"]
