@@ -320,13 +320,14 @@ def another_server_moves_the_generation_on():
     that is not this process's cache."""
     from articles.caching import GENERATION_KEY
 
-    other = redis.Redis.from_url(os.environ["REDIS_URL"])
-    other.incr(cache.make_key(GENERATION_KEY))
-    other.close()
+    with redis.Redis.from_url(os.environ["REDIS_URL"]) as other:
+        other.incr(cache.make_key(GENERATION_KEY))
 
 
 def redis_reads() -> int:
-    stats = redis.Redis.from_url(os.environ["REDIS_URL"]).info("commandstats")
+    """Reads Redis has answered so far, from anyone."""
+    with redis.Redis.from_url(os.environ["REDIS_URL"]) as server:
+        stats = server.info("commandstats")
     return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget"))
 
 
@@ -360,12 +361,11 @@ def test_a_lost_tracking_connection_never_leaves_an_old_generation_in_use(client
     make_article(slug="ferry")
     client.get("/en/world/ferry/")
     assert through_front("/en/world/ferry/")[1]["X-Page-Cache"] == "hit"
-    admin = redis.Redis.from_url(os.environ["REDIS_URL"])
-    tracking = [c["id"] for c in admin.client_list() if "t" in c["flags"]]
-    assert tracking, "this process reads the generation with client tracking on"
-
-    for client_id in tracking:  # Redis restarted, a proxy dropped it: no message can come now
-        admin.client_kill_filter(_id=client_id)
+    with redis.Redis.from_url(os.environ["REDIS_URL"]) as server:
+        tracking = [c["id"] for c in server.client_list() if "t" in c["flags"]]
+        assert tracking, "this process reads the generation with client tracking on"
+        for client_id in tracking:  # Redis restarted, a proxy dropped it: no message comes
+            server.client_kill_filter(_id=client_id)
     another_server_moves_the_generation_on()
     _status, headers, _body, django_saw_it = through_front("/en/world/ferry/")
 
@@ -378,15 +378,17 @@ def test_page_copies_keep_to_their_size_and_their_generation(settings):
 
     settings.PAGE_COPIES_MB = 2.5 / 1024  # room for two pages of a kilobyte
     copies = _PageCopies()
-    page = lambda text: (7, None, 0, text.encode() * 1024, {})  # noqa: E731
+
+    def stored(text: str) -> tuple:  # a page of generation 7, as the page cache stores it
+        return (7, None, 0, text.encode() * 1024, {})
 
     copies.get("a", 7)
     for key in "abc":
-        copies.put(key, page(key))
+        copies.put(key, stored(key))
         copies.get("a", 7)  # "a" is read after every store: the one least recently used is "b"
 
     assert [key for key in "abc" if copies.get(key, 7)] == ["a", "c"]
-    copies.put("huge", page("x" * 3))
+    copies.put("huge", stored("x" * 3))
     assert copies.get("huge", 7) is None
     assert copies.get("a", 8) is None and copies.get("a", 7) is None
 
