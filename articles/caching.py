@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pages:generation"  # a counter, moved on atomically
 SINCE_KEY = "pages:since"  # when the generation began: the pages' Last-Modified
 UNTIL_KEY = "pages:until"  # when the next scheduled article comes due, if one does
-PAGE_FORMAT = 3  # (generation, until, Last-Modified, content, headers)
+PAGE_FORMAT = 4  # (generation, Last-Modified, content, headers)
 PAGE_TIMEOUT = 60 * 60 * 24  # a day at most; a new generation makes them unreachable sooner
 # Headers that belong to one response, never replayed from the cache.
 UNKEPT_HEADERS = {"set-cookie", "x-page-cache"}
@@ -68,7 +68,6 @@ def _next_scheduled_time() -> datetime | None:
 class Generation(NamedTuple):
     number: int
     since: datetime  # when it began: the pages' Last-Modified
-    until: datetime | None  # when the next scheduled article comes due, if one does
 
 
 def _generation_in(stored: dict) -> Generation:
@@ -76,7 +75,7 @@ def _generation_in(stored: dict) -> Generation:
     until = stored.get(UNTIL_KEY)
     if GENERATION_KEY not in stored or (until is not None and timezone.now() >= until):
         return _start_generation()
-    return Generation(stored[GENERATION_KEY], stored.get(SINCE_KEY) or timezone.now(), until)
+    return Generation(stored[GENERATION_KEY], stored.get(SINCE_KEY) or timezone.now())
 
 
 def _start_generation() -> Generation:
@@ -90,7 +89,7 @@ def _start_generation() -> Generation:
     forget = getattr(cache, "forget_tracked", None)
     if forget is not None:
         forget()  # this process reads the new generation at once, not when Redis's message comes
-    return Generation(number, now, until)
+    return Generation(number, now)
 
 
 def content_changed() -> None:
@@ -180,7 +179,7 @@ def look_up(meta) -> Lookup:
         if page is None or page[0] != generation.number:
             return Lookup(generation, key, None)
         _copies.put(key, page)
-    _generation, _until, modified, content, headers = page
+    _generation, modified, content, headers = page
     return Lookup(generation, key, (modified, content, headers))
 
 
@@ -222,7 +221,7 @@ class _PageCopies:
             return page
 
     def put(self, key: str, page: tuple) -> None:
-        size, limit = len(page[3]), settings.PAGE_COPIES_MB * 1024 * 1024
+        size, limit = len(page[2]), settings.PAGE_COPIES_MB * 1024 * 1024
         with self._lock:
             if page[0] != self._generation:
                 self._empty(page[0])
@@ -230,7 +229,7 @@ class _PageCopies:
                 return
             while self._pages and self._size + size > limit:
                 _key, oldest = self._pages.popitem(last=False)
-                self._size -= len(oldest[3])
+                self._size -= len(oldest[2])
             self._pages[key] = page
             self._size += size
 
@@ -308,7 +307,7 @@ class PageCacheMiddleware:
         headers = {
             name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
         }
-        page = (generation.number, generation.until, modified, response.content, headers)
+        page = (generation.number, modified, response.content, headers)
         try:
             cache.set(found.key, page, PAGE_TIMEOUT)
         except Exception:

@@ -380,7 +380,7 @@ def test_page_copies_keep_to_their_size_and_their_generation(settings):
     copies = _PageCopies()
 
     def stored(text: str) -> tuple:  # a page of generation 7, as the page cache stores it
-        return (7, None, 0, text.encode() * 1024, {})
+        return (7, 0, text.encode() * 1024, {})
 
     copies.get("a", 7)
     for key in "abc":
