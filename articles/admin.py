@@ -11,7 +11,9 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from . import caching, revisions, translations
+from newsroom import changes
+
+from . import revisions, translations
 from .forms import ArticleForm, SectionForm
 from .models import Article, EditConflict, Section, SectionAlias
 from .revisions_admin import RevisionViews
@@ -45,20 +47,8 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ChangesContent:
-    """Deleting through the admin changes what readers see, too."""
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        caching.content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        caching.content_changed()
-
-
 @admin.register(Section)
-class SectionAdmin(ChangesContent, TabbedTranslationAdmin):
+class SectionAdmin(changes.RecordedOnce, TabbedTranslationAdmin):
     form = SectionForm
     list_display = ("__str__", "slug", "position", "is_visible")
     list_display_links = ("__str__",)
@@ -79,7 +69,8 @@ class SectionAdmin(ChangesContent, TabbedTranslationAdmin):
             old_slug = form.initial.get("slug")
         obj.updated_by = request.user
         obj.save()
-        caching.content_changed()
+        # The navigation on every page shows the sections.
+        changes.changed(changes.SITE)
         if change and old_slug != obj.slug:
             SectionAlias.objects.filter(slug=obj.slug).delete()
             SectionAlias.objects.update_or_create(slug=old_slug, defaults={"section": obj})
@@ -92,6 +83,14 @@ class SectionAdmin(ChangesContent, TabbedTranslationAdmin):
                     % {"count": moved},
                 )
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changes.changed(changes.SITE)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        changes.changed(changes.SITE)
+
 
 def transition_action(transition: Transition):
     def action(modeladmin, request, queryset):
@@ -102,7 +101,7 @@ def transition_action(transition: Transition):
 
 
 @admin.register(Article)
-class ArticleAdmin(ChangesContent, RevisionViews, TabbedTranslationAdmin):
+class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
     form = ArticleForm
     list_display = ("__str__", "section", "status_label", "publication_time", "language_status")
     # Date browsing by filter rather than date_hierarchy, and no second count of every article:
@@ -203,7 +202,16 @@ class ArticleAdmin(ChangesContent, RevisionViews, TabbedTranslationAdmin):
             "time_zone": settings.TIME_ZONE,
         }
 
-    # Saving.
+    # Saving and deleting.
+
+    def delete_model(self, request, obj):
+        changes.changed(*revisions.changed_pages(obj, None))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset.select_related("section"):
+            changes.changed(*revisions.changed_pages(article, None))
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if change:

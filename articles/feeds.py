@@ -5,7 +5,7 @@ reader who follows the English feed never gets Chinese passed off as English. Th
 ``xml:lang`` is the active language, which Django's Feed uses by default.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,23 +15,45 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Article, Section, field_suffix
+from newsroom.page_cache import holds_until, show_keys
+
+from .models import LATEST, Article, Section, field_suffix
 
 FEED_LENGTH = 20
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What one request's feed covers (Feed objects are shared between requests)."""
+    """What one request's feed covers, and the articles it shows (Feed objects are shared
+    between requests; a scope is the request's own)."""
 
     language: str
     section: Section | None = None
+    shown: list = field(default_factory=list)
+
+    @property
+    def page_keys(self) -> list[str]:
+        listed = LATEST if self.section is None else self.section.page_key
+        return [listed, *(article.page_key for article in self.shown)]
 
 
 class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
 
+    def __call__(self, request, *args, **kwargs):
+        # Asked before anything is listed (see views.CachedPage).
+        due = Article.objects.next_publication()
+        response = super().__call__(request, *args, **kwargs)
+        if response.status_code == 200:
+            show_keys(response, *request.feed_scope.page_keys)
+            holds_until(response, due)
+        return response
+
     def get_object(self, request, *args, **kwargs):
+        request.feed_scope = self.scope(request, *args, **kwargs)
+        return request.feed_scope
+
+    def scope(self, request) -> Scope:
         return Scope(get_language())
 
     def title(self, scope):
@@ -59,6 +81,7 @@ class LatestArticlesFeed(Feed):
         if scope.section is not None:
             articles = articles.in_section(scope.section)
         articles = articles.for_reading().latest_first()[:FEED_LENGTH]
+        scope.shown.extend(articles)
         return [(article, scope.language) for article in articles]
 
     def item_title(self, item):
@@ -87,5 +110,5 @@ class LatestArticlesFeed(Feed):
 
 
 class SectionFeed(LatestArticlesFeed):
-    def get_object(self, request, section):
+    def scope(self, request, section) -> Scope:
         return Scope(get_language(), get_object_or_404(Section, slug=section))

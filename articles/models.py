@@ -230,10 +230,15 @@ class Section(Versioned):
         """The name in ``language``, falling back to another language (and saying which)."""
         return translated(self, "name", language) or Translation(self.slug, "en")
 
+    @property
+    def page_key(self) -> str:
+        """The key of the pages that list this section's articles (see newsroom/changes.py)."""
+        return f"section-{self.pk}"
+
     @classmethod
     def by_slug(cls) -> dict[str, "Section"]:
         """Every section by its slug, in navigation order, read at once (for keeping: see
-        caching.sections)."""
+        views.sections)."""
         return {section.slug: section for section in cls.objects.all()}
 
     @staticmethod
@@ -250,12 +255,28 @@ def _missing_language(code: str) -> Q:
     return missing
 
 
+# Keys of pages that show articles (besides each article's own, Article.page_key): see
+# newsroom/changes.py.
+LATEST = "latest"  # which articles the whole site lists, newest first (front page, feeds)
+ARCHIVE = "archive"  # anything about any published article (search results, sitemaps)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at: datetime | None = None):
         """What readers may see: published articles whose publication time has come (by
         ``at``, now if not given)."""
         at = timezone.now() if at is None else at
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at)
+
+    def next_publication(self) -> datetime | None:
+        """When the next of these articles that is published for a time still to come reaches
+        readers: a page listing them holds until then."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def in_section(self, section: Section):
         return self.filter(section=section)
@@ -440,6 +461,11 @@ class Article(Versioned):
     def get_absolute_url(self) -> str:
         # The article pattern is the section's address and the slug (articles/urls.py).
         return f"{section_path(self.section.slug)}{self.slug}/"
+
+    @property
+    def page_key(self) -> str:
+        """The key of the pages that show this article (see newsroom/changes.py)."""
+        return f"article-{self.pk}"
 
     def get_document_url(self) -> str:
         return reverse("article-document", kwargs={"section": self.section.slug, "slug": self.slug})

@@ -1,15 +1,14 @@
-"""Pagination that stays fast deep into a long section.
+"""Pagination that stays fast deep into a long section, and never counts.
 
-A page is found in two steps: the ids of its rows, then those rows by id. A section page takes
-its ids from the section's whole order, read once per content generation on each app server
-(ids only, from the ``article_section_listing`` index: 15,000 of them are 120 KB), so page 500
-costs what page 1 does. Elsewhere the ids are read from the index alone, skipping entries
-there: cheap next to skipping whole rows, as a plain ``OFFSET`` on the article table does, but
-still growing with depth. URLs keep their ``?page=N``.
+A page is found in two steps: the ids of its rows, read from the index alone (skipping index
+entries is cheap next to skipping whole rows, as a plain ``OFFSET`` on the article table does),
+then those rows by id. A section page is never counted either: it reads one id more than it
+shows to know whether an older page follows, so its cost does not grow with the archive. URLs
+keep their ``?page=N``.
 """
 
-from django.core.paginator import Page, Paginator
-from django.utils.functional import cached_property
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404
 
 
 def rows_between(queryset, bottom: int, top: int) -> list:
@@ -27,22 +26,39 @@ def rows_of(queryset, ids) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+class IndexPage(Page):
+    def __init__(self, object_list, number, paginator, *, has_next: bool):
+        super().__init__(object_list, number, paginator)
+        self.is_followed = has_next
+
+    def has_next(self) -> bool:
+        return self.is_followed
+
+
 class IndexPaginator(Paginator):
-    """Pages read in two steps. ``ids``, if given, is every id of ``object_list`` in its order
-    (kept by the caller), and pages are cut from it."""
+    """Pages read in two steps and never counted (see the module's docstring)."""
 
-    def __init__(self, object_list, per_page, *args, ids=None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.ids = ids
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
 
-    @cached_property
-    def count(self):
-        return len(self.ids) if self.ids is not None else super().count
+    @property
+    def num_pages(self):
+        # ``?page=last`` would need a count of the whole section: not offered.
+        raise Http404("Pages are numbered from the newest; there is no last page to jump to.")
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if self.ids is None:
-            return Page(rows_between(self.object_list, bottom, top), number, self)
-        return Page(rows_of(self.object_list, self.ids[bottom:top]), number, self)
+        ids = list(
+            self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1]
+        )
+        if not ids and number > 1:
+            raise EmptyPage("That page contains no results")
+        rows = rows_of(self.object_list, ids[: self.per_page])
+        return IndexPage(rows, number, self, has_next=len(ids) > self.per_page)

@@ -2,7 +2,8 @@
 
 :func:`save_article` is the one way an editorial change is stored (the admin, its actions, the
 importer and restores all use it): the version check against lost updates, translation marks,
-moved addresses and the public correction note happen together, in one transaction.
+moved addresses, the public correction note and the record of which pages changed
+(newsroom/changes.py) happen together, in one transaction.
 """
 
 import difflib
@@ -14,8 +15,10 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from . import caching, translations
-from .models import Article, ArticleAlias, Revision, language_codes
+from newsroom import changes
+
+from . import translations
+from .models import ARCHIVE, LATEST, Article, ArticleAlias, Revision, language_codes
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -77,17 +80,43 @@ def save_article(
             article.revised_at = now
             article.correction_note = note if is_public_note else ""
     article.save()
-    if article.is_published or (before is not None and before.is_published):
-        caching.content_changed()
+    changes.changed(*changed_pages(before, article))
     return _record(article, user=user, note=note, now=now)
+
+
+def changed_pages(before: Article | None, after: Article | None) -> list[str]:
+    """The keys of the pages a save changes (``after`` is ``None`` for a deletion). Readers
+    see nothing of an article that was never published; a published one's text is on its own
+    pages and on those that list it (which carry its key), and anything about it can change
+    search results and sitemaps; where it is listed changes with its section, its time and
+    whether it is published."""
+    shown = [article for article in (before, after) if article is not None and article.is_published]
+    if not shown:
+        return []
+    keys = [shown[0].page_key, ARCHIVE]
+    stays = (
+        len(shown) == 2
+        and before.section_id == after.section_id
+        and before.published_at == after.published_at
+    )
+    if not stays:
+        keys += [LATEST, *(article.section.page_key for article in shown)]
+    return keys
 
 
 def _record(article: Article, *, user, note: str, now) -> Revision:
     article.revisions.filter(superseded_at__isnull=True).update(superseded_at=now)
     last = article.revisions.aggregate(last=Max("number"))["last"] or 0
-    return Revision.objects.create(
+    revision = _revision(article, number=last + 1, user=user, note=note, now=now)
+    revision.save()
+    return revision
+
+
+def _revision(article: Article, *, number: int, user, note: str, now) -> Revision:
+    """The revision recording ``article`` as it is now (not yet saved)."""
+    return Revision(
         article=article,
-        number=last + 1,
+        number=number,
         article_version=article.version,
         created_at=now,
         created_by=user,
@@ -110,19 +139,45 @@ def restore(article: Article, revision: Revision, *, user) -> Revision:
 
 
 def move_section_articles(section, old_slug: str, *, user) -> int:
-    """A section's slug is part of its articles' documents: record a revision (and a new
-    fingerprint) for each published one. Returns how many."""
-    moved = 0
-    for article in section.articles.filter(status=Article.Status.PUBLISHED):
+    """A section's slug is part of its articles' documents: give each published one its new
+    fingerprint and a revision, all at once (a section of 15,000 articles takes seconds, not a
+    save each). The caller records the change: every page shows the section's address.
+    Returns how many articles moved."""
+    now = timezone.now()
+    note = f"Section moved from {old_slug} to {section.slug}"
+    # Locked until the move commits: a save in between waits, then meets a new version.
+    moved = list(
+        section.articles.filter(status=Article.Status.PUBLISHED).order_by("pk").select_for_update()
+    )
+    last = dict(
+        Revision.objects.filter(article__section=section, article__status=Article.Status.PUBLISHED)
+        .values_list("article")
+        .annotate(last=Max("number"))
+        .order_by()
+    )
+    history = []
+    for article in moved:
         article.section = section
-        save_article(
-            article,
-            user=user,
-            note=f"Section moved from {old_slug} to {section.slug}",
-            is_public_note=False,
+        fingerprint = article.compute_fingerprint()
+        if article.published_at <= now and fingerprint != article.fingerprint:
+            article.revised_at, article.correction_note = now, ""
+        article.fingerprint = fingerprint
+        if article.rendered:
+            article.rendered = {**article.rendered, "fingerprint": fingerprint}
+        article.version += 1
+        article.updated_by, article.updated_at = user, now
+        history.append(
+            _revision(article, number=last.get(article.pk, 0) + 1, user=user, note=note, now=now)
         )
-        moved += 1
-    return moved
+    fields = ["fingerprint", "rendered", "revised_at", "correction_note", "version",
+              "updated_by", "updated_at"]  # fmt: skip
+    Article.objects.bulk_update(moved, fields, batch_size=500)
+    Revision.objects.filter(
+        article__section=section, article__status=Article.Status.PUBLISHED,
+        superseded_at__isnull=True,
+    ).update(superseded_at=now)  # fmt: skip
+    Revision.objects.bulk_create(history, batch_size=500)
+    return len(moved)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 (hreflang alternates and ``x-default``), and a Google News sitemap of the last two days."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -15,7 +15,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from .models import Article, Section, field_suffix
+from newsroom.page_cache import holds_until, show_keys
+
+from .models import ARCHIVE, Article, Section, field_suffix
 from .pagination import rows_between
 
 NEWS = "news"
@@ -126,6 +128,12 @@ class NewsSitemap(Sitemap):
             for code in article.languages
         ]
 
+    @staticmethod
+    def leaves(items) -> datetime | None:
+        """When the oldest article listed leaves the last two days, and so the sitemap."""
+        oldest = min((item.article.published_at for item in items), default=None)
+        return None if oldest is None else oldest + NEWS_WINDOW
+
     def location(self, item):
         with translation.override(item.code):
             return item.article.get_absolute_url()
@@ -144,16 +152,33 @@ def section_sitemaps() -> dict[str, Sitemap]:
     return sitemaps
 
 
+def cached_sitemap(view):
+    """Sitemaps change with any published article (the ``archive`` key), and hold only until
+    the next scheduled article comes due (asked before anything is listed)."""
+
+    def sitemap(request, *args, **kwargs):
+        due = Article.objects.next_publication()
+        response = view(request, *args, **kwargs)
+        show_keys(response, ARCHIVE)
+        leaves = getattr(response, "leaves", None)
+        holds_until(response, min((m for m in (due, leaves) if m is not None), default=None))
+        return response
+
+    return sitemap
+
+
+@cached_sitemap
 def index(request):
     return sitemap_views.index(request, section_sitemaps(), sitemap_url_name="sitemap-section")
 
 
+@cached_sitemap
 def section(request, section):
     if section == NEWS:
-        response = sitemap_views.sitemap(
-            request, {NEWS: NewsSitemap()}, template_name="sitemaps/news.xml"
-        )
+        news = NewsSitemap()
+        response = sitemap_views.sitemap(request, {NEWS: news}, template_name="sitemaps/news.xml")
         response.context_data["publication"] = settings.SITE_NAME
+        response.leaves = news.leaves([url["item"] for url in response.context_data["urlset"]])
         return response
     if section == SECTIONS:
         return sitemap_views.sitemap(request, {SECTIONS: SectionPagesSitemap()})

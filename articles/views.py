@@ -1,51 +1,62 @@
 """Reader pages: the front page, section pages, article pages, earlier versions, article
 documents and previews. Old addresses of moved articles and sections answer with a 301."""
 
-from array import array
-
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
-from . import caching, search
-from .addresses import published_article_at
-from .models import Article, Section, SectionAlias
+from newsroom.page_cache import holds_until, memoised, show_keys
+
+from . import search
+from .models import ARCHIVE, LATEST, Article, Section, SectionAlias
 from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
 
 
-class SurrogateKeys:
-    """Name what a page shows in a ``Surrogate-Key`` header, so a CDN can purge exactly the
-    pages an edit touches."""
+def sections(request) -> dict[str, Section]:
+    """Every section by its slug, in navigation order, kept in this process until something
+    every page shows changes (see newsroom/page_cache.py, ``memoised``)."""
+    return memoised(request, "sections", Section.by_slug)
+
+
+class CachedPage:
+    """Mixed into reader views: names what the page shows (``page_keys()``) in its
+    ``Surrogate-Key`` header, so the page cache and CDNs know which changes end it. A page that
+    lists articles also says it holds only until the next scheduled article comes due."""
+
+    lists_articles = False
 
     def dispatch(self, request, *args, **kwargs):
+        # Asked before anything is listed: an article that comes due meanwhile is either on the
+        # page or ends it.
+        due = Article.objects.next_publication() if self.lists_articles else None
         response = super().dispatch(request, *args, **kwargs)
-        keys = self.surrogate_keys() if response.status_code == 200 else []
-        if keys:
-            response["Surrogate-Key"] = " ".join(keys)
+        if response.status_code == 200:
+            show_keys(response, *self.page_keys())
+            holds_until(response, due)
         return response
 
-    def surrogate_keys(self) -> list[str]:
+    def page_keys(self) -> list[str]:
         return []
 
 
-def article_keys(article: Article) -> list[str]:
-    return [f"article-{article.pk}", f"section-{article.section_id}"]
-
-
 def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
-    query = request.META.get("QUERY_STRING")
+    """A 301 to ``url`` with the query the reader sent (campaign tags included)."""
+    query = getattr(request, "query_as_sent", request.META.get("QUERY_STRING"))
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 def published_article(request, section_slug: str, slug: str) -> Article:
-    """The published article at a reader address. Its section is the one kept for the content
-    generation (see caching.sections), the article read with SQL compiled once (addresses.py)."""
-    section = caching.sections(request).get(section_slug)
-    article = None if section is None else published_article_at(section, slug)
+    """The published article at a reader address, its section the one kept for the request."""
+    section = sections(request).get(section_slug)
+    article = None
+    if section is not None:
+        found = Article.objects.published().without_search_terms()
+        article = found.filter(section=section, slug=slug).first()
     if article is None:
         raise Http404("No such article.")
+    article.section = section
     return article
 
 
@@ -66,18 +77,16 @@ class MovedArticleRedirect(View):
         return article.get_absolute_url()
 
 
-class FrontPageView(SurrogateKeys, ListView):
+class FrontPageView(CachedPage, ListView):
     """The latest articles, then the newest few of each section in the navigation."""
 
     template_name = "articles/front_page.html"
     context_object_name = "articles"
+    lists_articles = True
 
     def get_queryset(self):
         limit = settings.FRONT_PAGE_ARTICLES
         return self.shown().for_listing().latest_first()[:limit]
-
-    def surrogate_keys(self):
-        return ["front"]
 
     @staticmethod
     def shown():
@@ -85,28 +94,38 @@ class FrontPageView(SurrogateKeys, ListView):
         return Article.objects.published().filter(section__is_visible=True)
 
     def get_context_data(self, **kwargs):
-        sections = Section.visible_among(caching.sections(self.request).values())
+        self.sections = Section.visible_among(sections(self.request).values())
         newest = (
             Article.objects.published()
             .for_listing()
-            .latest_per_section(sections, settings.FRONT_PAGE_PER_SECTION)
+            .latest_per_section(self.sections, settings.FRONT_PAGE_PER_SECTION)
         )
-        by_section = {section.pk: [] for section in sections}
+        by_section = {section.pk: [] for section in self.sections}
         for article in sorted(newest, key=lambda a: (a.published_at, a.pk), reverse=True):
             by_section[article.section_id].append(article)
         blocks = [
-            (section, by_section[section.pk]) for section in sections if by_section[section.pk]
+            (section, by_section[section.pk]) for section in self.sections if by_section[section.pk]
         ]
-        return super().get_context_data(sections=blocks, **kwargs)
+        context = super().get_context_data(sections=blocks, **kwargs)
+        self.shown_articles = [*context["articles"], *newest]
+        return context
+
+    def page_keys(self):
+        return [
+            LATEST,
+            *(section.page_key for section in self.sections),
+            *(article.page_key for article in self.shown_articles),
+        ]
 
 
-class SectionView(SurrogateKeys, ListView):
+class SectionView(CachedPage, ListView):
     """A section's articles, newest first. Bad ``?page=`` values are 404s (ListView's own rule)."""
 
     template_name = "articles/section.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
     paginator_class = IndexPaginator
+    lists_articles = True
 
     def get(self, request, *args, **kwargs):
         try:
@@ -118,40 +137,31 @@ class SectionView(SurrogateKeys, ListView):
             return permanent_redirect(request, moved[0].section.get_absolute_url())
 
     def get_queryset(self):
-        self.section = caching.sections(self.request).get(self.kwargs["section"])
+        self.section = sections(self.request).get(self.kwargs["section"])
         if self.section is None:
             raise Http404("No such section.")
         return Article.objects.published().in_section(self.section).without_bodies().latest_first()
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        # The section's whole order, read once per content generation: every page is cut from
-        # it (page 500 costs what page 1 does) and its length is the count.
-        ids = caching.memoised(
-            self.request,
-            ("sections:order", self.section.pk),
-            lambda: array("q", queryset.values_list("pk", flat=True)),
-        )
-        return super().get_paginator(queryset, *args, ids=ids, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(section=self.section, **kwargs)
         for article in context["articles"]:
             article.section = self.section  # every one is in it: no join to read it again
+        self.shown_articles = context["articles"]
         return context
 
-    def surrogate_keys(self):
-        return [f"section-{self.section.pk}"]
+    def page_keys(self):
+        return [self.section.page_key, *(article.page_key for article in self.shown_articles)]
 
 
-class ArticleView(SurrogateKeys, MovedArticleRedirect, DetailView):
+class ArticleView(CachedPage, MovedArticleRedirect, DetailView):
     template_name = "articles/article.html"
     context_object_name = "article"
 
     def get_object(self, queryset=None):
         return published_article(self.request, self.kwargs["section"], self.kwargs["slug"])
 
-    def surrogate_keys(self):
-        return article_keys(self.object)
+    def page_keys(self):
+        return [self.object.page_key]
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -168,7 +178,7 @@ class ArticleView(SurrogateKeys, MovedArticleRedirect, DetailView):
         )
 
 
-class ArticleVersionView(SurrogateKeys, MovedArticleRedirect, DetailView):
+class ArticleVersionView(CachedPage, MovedArticleRedirect, DetailView):
     """An earlier published text of an article, with a banner pointing to the current one."""
 
     template_name = "articles/article.html"
@@ -190,8 +200,8 @@ class ArticleVersionView(SurrogateKeys, MovedArticleRedirect, DetailView):
     def moved_url(self, article: Article) -> str:
         return article.get_version_url(self.kwargs["fingerprint"])
 
-    def surrogate_keys(self):
-        return article_keys(self.current)
+    def page_keys(self):
+        return [self.current.page_key]
 
 
 def earlier_version(article: Article, fingerprint: str):
@@ -210,7 +220,7 @@ class ArticleDocumentView(MovedArticleRedirect):
     def get(self, request, section, slug):
         article = published_article(request, section, slug)
         response = markdown_response(article.document_bytes())
-        response["Surrogate-Key"] = " ".join(article_keys(article))
+        show_keys(response, article.page_key)
         return response
 
     def moved_url(self, article: Article) -> str:
@@ -223,7 +233,7 @@ class ArticleVersionDocumentView(MovedArticleRedirect):
     def get(self, request, section, slug, fingerprint):
         article = published_article(request, section, slug)
         response = markdown_response(earlier_version(article, fingerprint).document_bytes())
-        response["Surrogate-Key"] = " ".join(article_keys(article))
+        show_keys(response, article.page_key)
         return response
 
     def moved_url(self, article: Article) -> str:
@@ -244,12 +254,16 @@ class PreviewView(View):
         return render_revision(request, revision.article, revision, get_language())
 
 
-class SearchView(ListView):
+class SearchView(CachedPage, ListView):
     """``/<lang>/search/?q=…``: published articles in either language, best match first."""
 
     template_name = "articles/search.html"
     context_object_name = "results"
     paginate_by = 10
+    lists_articles = True
+
+    def page_keys(self):
+        return [ARCHIVE]
 
     def get_queryset(self):
         """The ranked ids of every match: the page's own rows are read afterwards."""

@@ -3,29 +3,31 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Crawler, SitePolicy, forget_cached_policy
+from newsroom.changes import RecordedOnce
+
+from .models import Crawler, SitePolicy, policy_changed
 
 
-class ForgetsCachedPolicy:
+class ChangesPolicy(RecordedOnce):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        forget_cached_policy()
+        policy_changed()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        forget_cached_policy()
+        policy_changed()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        forget_cached_policy()
+        policy_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        forget_cached_policy()
+        policy_changed()
 
 
 @admin.register(SitePolicy)
-class SitePolicyAdmin(ForgetsCachedPolicy, admin.ModelAdmin):
+class SitePolicyAdmin(ChangesPolicy, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
@@ -36,7 +38,7 @@ class SitePolicyAdmin(ForgetsCachedPolicy, admin.ModelAdmin):
 
 
 @admin.register(Crawler)
-class CrawlerAdmin(ForgetsCachedPolicy, admin.ModelAdmin):
+class CrawlerAdmin(ChangesPolicy, admin.ModelAdmin):
     list_display = ("user_agent", "purpose", "is_allowed")
     list_filter = ("purpose", "is_allowed")
     filter_horizontal = ("exceptions",)

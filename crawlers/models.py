@@ -5,8 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from articles import caching
 from articles.models import Section
+from newsroom import changes
 
 user_agent_token = RegexValidator(
     r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z",
@@ -81,7 +81,7 @@ class Crawler(models.Model):
         return self.user_agent
 
 
-def forget_cached_policy() -> None:
-    """Called after an administrator changes the policy: the content generation moves on, so
-    every server reads the policy again and robots.txt and every page's TDM headers change."""
-    caching.content_changed()
+def policy_changed() -> None:
+    """Called when an administrator changes the policy, in the same transaction: robots.txt and
+    every page's TDM headers and meta tags show it, so every page changes."""
+    changes.changed(changes.SITE)

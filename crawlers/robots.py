@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
-from articles.caching import memoised
+from newsroom.page_cache import memoised
 
 from .models import Crawler, SitePolicy
 
@@ -27,8 +27,8 @@ class Policy:
 
 
 def current_policy(request) -> Policy:
-    """The policy as the administrators last saved it; read once per content generation in
-    each app server (a policy change moves the generation on)."""
+    """The policy as the administrators last saved it; each app server reads it again after a
+    change to what every page shows (a policy change is one: see models.policy_changed)."""
     return memoised(request, "crawlers:policy", _read_policy)
 
 

@@ -59,14 +59,15 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "newsroom",  # the record of what changed, which the page cache reads
     "articles",
     "crawlers",
 ]
 
 MIDDLEWARE = [
-    # First: a cached reader page is served before anything else runs, with the headers the
-    # middleware below gave it when it was rendered (see articles/caching.py).
-    "articles.caching.PageCacheMiddleware",
+    # First: a stored reader page is served before anything else runs, with the headers the
+    # middleware below gave it when it was rendered (see newsroom/page_cache.py).
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for what the page cache does not keep (signed-in editors' pages).
@@ -114,29 +115,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
         "timeout": 10,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several workers share the file: readers never wait for a writer (WAL), and a transaction
+    # that will write takes the lock when it begins, so two saves queue instead of one failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;", transaction_mode="IMMEDIATE"
+    )
 
+# The page cache stores whole pages (newsroom/page_cache.py): in Redis, shared by every app
+# server, when REDIS_URL is set; otherwise in each process's own memory. Either way a page is
+# served only while the database's record of changes says it is current.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
-            # A Redis that stops answering must not hold readers' pages: they are rendered
-            # without the cache instead (articles/caching.py).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A Redis that stops answering costs one request a fraction of a second; then the
+            # page cache leaves it alone for a while (newsroom/page_cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered pieces of pages, kept in each app server's own memory under keys made of what they
-# show (an article's id, version and last change, its section's version, the language), so
-# they never need invalidating: an edit makes a new key. See templates/includes/article_list.html.
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.memory_cache.MemoryCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("PAGE_CACHE_MB", "32")) * 2**20)},
+        }
+    }
+# Rendered pieces of pages (list items), kept in each app server's own memory under keys made of
+# what they show (an article's id, version and last change, its section's version, the
+# language), so they never need invalidating: an edit makes a new key.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "newsroom.memory_cache.MemoryCache",
     "LOCATION": "fragments",
     "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", "20000"))},
+    "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MB", "16")) * 2**20)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -214,11 +230,13 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"
 ARTICLES_PER_PAGE = 20
 FRONT_PAGE_ARTICLES = 8
 FRONT_PAGE_PER_SECTION = 4
-# Reader pages: how long browsers, and CDNs or proxies, may keep them.
-PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+# Reader pages: how long browsers, and CDNs or proxies, may keep them. Browsers ask again each
+# time by default (a 304 if nothing changed); a CDN is told of every change (PURGE_URLS).
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "0"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
-PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "600"))
-# Cached pages each app server process also keeps in its own memory, answered without a round
-# trip to the shared cache while Redis reports no change (see articles/caching.py).
-PAGE_COPIES_MB = float(os.environ.get("PAGE_COPIES_MB", "16"))
+PAGE_CACHE = os.environ.get("PAGE_CACHE", "on").strip().lower() not in {"off", "0", "no", "false"}
+# Caches in front of the app servers that take PURGE requests naming keys (Varnish with xkey).
+PURGE_URLS = env_list("PURGE_URLS")
+# The query parameters reader pages read; the page cache drops any other before rendering.
+READER_QUERY_PARAMETERS = frozenset({"page", "q", "p"})
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600)))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, Section
+from newsroom import changes, page_cache
 
 DOCUMENTS = Path(__file__).parent / "documents"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,18 +25,22 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with empty caches (the shared Redis one too, when configured). Rolled
-    back tests can reuse an article's id and version, which the fragment cache keys on."""
+    """Each test starts with empty caches (the shared Redis one too, when configured) and
+    nothing kept in the process. Rolled back tests can reuse an article's id and version, which
+    the fragment cache keys on, and the record of changes starts again with each test."""
     cache.clear()
     caches["fragments"].clear()
+    page_cache._memo.clear()
 
 
 @pytest.fixture
 def make_section(db):
     def make(slug="world", *, name_zh_hans="国际", name_en="World", **fields) -> Section:
-        section, _created = Section.objects.get_or_create(
+        section, created = Section.objects.get_or_create(
             slug=slug, defaults={"name_zh_hans": name_zh_hans, "name_en": name_en, **fields}
         )
+        if created:
+            changes.changed(changes.SITE)  # as the desk records a new section
         return section
 
     return make

@@ -5,7 +5,6 @@ import time_machine
 from bs4 import BeautifulSoup
 
 from articles import revisions
-from articles.addresses import published_article_at
 from articles.models import Article
 
 from .conftest import at, git_hash_object, page
@@ -208,21 +207,6 @@ def test_an_article_scheduled_for_a_minute_appears_at_that_minute(client, make_a
         after = client.get("/en/world/noon/?after")
 
     assert (before.status_code, after.status_code) == (404, 200)
-
-
-def test_the_article_read_for_an_address_is_the_one_the_orm_reads(make_article):
-    article = make_article(slug="ferry", title_en="Ferry", correction_note="")
-    expected = Article.objects.published().without_search_terms().get(pk=article.pk)
-
-    found = published_article_at(article.section, "ferry")
-
-    assert found is not None and found.section is article.section
-    shown = [f.attname for f in Article._meta.concrete_fields if f.attname in found.__dict__]
-    assert {name: getattr(found, name) for name in shown} == {
-        name: getattr(expected, name) for name in shown
-    }
-    assert found.rendered["html"]["en"] == expected.body_html("en")
-    assert published_article_at(article.section, "ferry-2") is None
 
 
 def test_an_article_in_another_section_is_not_found_at_the_wrong_address(

@@ -11,7 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from articles import caching, metadata, models
+from articles import metadata, models
+from articles.views import sections
+from newsroom.page_cache import memoised
 
 register = template.Library()
 
@@ -19,19 +21,19 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def section_navigation(context):
     """The sections, the current one marked; the same on every page of a section, so each app
-    server renders it once per language, section and content generation."""
+    server renders it once per language and section until the sections change."""
     request = context["request"]
     current = context.get("section") or getattr(context.get("article"), "section", None)
     language = get_language()
 
     def render():
-        sections = models.Section.visible_among(caching.sections(request).values())
+        shown = models.Section.visible_among(sections(request).values())
         return render_to_string(
             "includes/section_navigation.html",
-            {"sections": sections, "current_section": current, "LANGUAGE_CODE": language},
+            {"sections": shown, "current_section": current, "LANGUAGE_CODE": language},
         )
 
-    return caching.memoised(request, ("navigation", language, getattr(current, "pk", None)), render)
+    return memoised(request, ("navigation", language, getattr(current, "pk", None)), render)
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)

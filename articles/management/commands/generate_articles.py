@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import caching
 from articles.models import Article, Section
+from newsroom import changes
 
 SECTIONS = [
     ("world", "国际", "World"), ("china", "中国", "China"), ("city", "城市", "City"),
@@ -115,7 +115,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Article.objects.bulk_create(rows)
             self.progress(first + len(rows), articles, started)
-        caching.content_changed()
+        changes.changed(changes.SITE)  # new sections and articles: every page may show them
         sys.stderr.write("\n")
         self.stdout.write(
             self.style.SUCCESS(f"{articles} generated articles in {sections} sections.")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from articles import documents, revisions
 from articles.models import Article, Section, field_suffix, language_codes
+from newsroom import changes
 
 
 class ImportProblem(Exception):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Nothing was imported:\n" + "\n".join(f"  {problem}" for problem in problems)
             )
-        with transaction.atomic():
+        with changes.batch():  # one transaction, recorded as one change
             created, updated = self.write(parsed, draft=draft)
         state = "drafts" if draft else "published"
         summary = f"{created} created, {updated} updated"
@@ -114,6 +114,7 @@ class Command(BaseCommand):
             if section is None:
                 section = self.new_section(document.section)
                 section.save()
+                changes.changed(changes.SITE)  # the navigation shows it
                 self.stdout.write(f"Created section {section.slug!r} named {section.name_en!r}.")
             article = self.article_for(section, document, draft=draft)
             is_new = article.pk is None

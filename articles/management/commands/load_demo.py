@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from articles.models import Section
+from newsroom import changes
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo"
 
@@ -30,18 +31,20 @@ class Command(BaseCommand):
     help = "Load the demo sections and articles (and, with DEBUG on, a development admin)."
 
     def handle(self, *args, **options):
-        for position, (slug, name_zh, name_en, about_zh, about_en) in enumerate(DEMO_SECTIONS):
-            Section.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "name_zh_hans": name_zh,
-                    "name_en": name_en,
-                    "description_zh_hans": about_zh,
-                    "description_en": about_en,
-                    "position": position,
-                },
-            )
-        call_command("import_articles", str(DEMO_ARTICLES), stdout=self.stdout)
+        with changes.batch():
+            for position, (slug, name_zh, name_en, about_zh, about_en) in enumerate(DEMO_SECTIONS):
+                Section.objects.update_or_create(
+                    slug=slug,
+                    defaults={
+                        "name_zh_hans": name_zh,
+                        "name_en": name_en,
+                        "description_zh_hans": about_zh,
+                        "description_en": about_en,
+                        "position": position,
+                    },
+                )
+            changes.changed(changes.SITE)  # the navigation shows the sections
+            call_command("import_articles", str(DEMO_ARTICLES), stdout=self.stdout)
         if settings.DEBUG:
             self.make_dev_admin()
         else:

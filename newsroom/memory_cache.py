@@ -1,0 +1,119 @@
+"""A cache in the process's own memory, bounded in bytes.
+
+Django's local-memory cache is bounded by its number of entries, which says nothing about memory
+when entries range from a list item of a few hundred bytes to a page of a megabyte. This one
+keeps every value pickled, as Django's does, and when the total passes ``MAX_BYTES`` it drops
+the least recently used first. A value larger than the whole budget is not kept at all.
+
+Configured like any cache backend::
+
+    {"BACKEND": "newsroom.memory_cache.MemoryCache", "OPTIONS": {"MAX_BYTES": 16 * 2**20}}
+"""
+
+import pickle
+import threading
+import time
+from collections import OrderedDict
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+
+_caches: dict[str, "_Store"] = {}  # by LOCATION, shared by the instances Django makes per thread
+_caches_lock = threading.Lock()
+
+
+class _Store:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[str, tuple[float | None, bytes]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+
+class MemoryCache(BaseCache):
+    def __init__(self, location, params):
+        super().__init__(params)
+        max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 16 * 2**20))
+        with _caches_lock:
+            self._store = _caches.setdefault(location, _Store(max_bytes))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._store.lock:
+            if self._live(key) is not None:
+                return False
+            self._put(key, value, timeout)
+            return True
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._store.lock:
+            pickled = self._live(key)
+            if pickled is None:
+                return default
+            self._store.entries.move_to_end(key)
+        return pickle.loads(pickled)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._store.lock:
+            self._put(key, value, timeout)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._store.lock:
+            pickled = self._live(key)
+            if pickled is None:
+                return False
+            self._store.entries[key] = (self.get_backend_timeout(timeout), pickled)
+            return True
+
+    def delete(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._store.lock:
+            return self._drop(key)
+
+    def has_key(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._store.lock:
+            return self._live(key) is not None
+
+    def clear(self):
+        with self._store.lock:
+            self._store.entries.clear()
+            self._store.size = 0
+
+    def stored_bytes(self) -> int:
+        """How much the values kept take, pickled (never more than ``MAX_BYTES``)."""
+        with self._store.lock:
+            return self._store.size
+
+    # Called with the store's lock held.
+
+    def _live(self, key) -> bytes | None:
+        entry = self._store.entries.get(key)
+        if entry is None:
+            return None
+        expires, pickled = entry
+        if expires is not None and expires <= time.time():
+            self._drop(key)
+            return None
+        return pickled
+
+    def _put(self, key, value, timeout) -> None:
+        pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        self._drop(key)
+        store = self._store
+        if len(pickled) > store.max_bytes:
+            return
+        while store.entries and store.size + len(pickled) > store.max_bytes:
+            _oldest, (_expires, dropped) = store.entries.popitem(last=False)
+            store.size -= len(dropped)
+        store.entries[key] = (self.get_backend_timeout(timeout), pickled)
+        store.size += len(pickled)
+
+    def _drop(self, key) -> bool:
+        entry = self._store.entries.pop(key, None)
+        if entry is None:
+            return False
+        self._store.size -= len(entry[1])
+        return True
