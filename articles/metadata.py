@@ -33,7 +33,8 @@ def absolute(request, path: str) -> str:
 
 def language_paths(request) -> dict[str, str]:
     """The path of the page being shown in every language, worked out once per request (the
-    head's alternates and the language switcher both need it)."""
+    head's alternates and the language switcher both need it), unless the view gave them
+    (:func:`show_in_languages`)."""
     paths = getattr(request, "language_paths", None)
     if paths is None:
         prefix, shown_in = get_script_prefix(), translation.get_language()
@@ -50,6 +51,17 @@ def _path_in(prefix: str, shown_in: str, path: str, code: str) -> str:
     patterns, so it is worked out once per address (resolving and reversing it costs more than
     the rest of the language switcher)."""
     return translate_url(path, code)
+
+
+def show_in_languages(request, page) -> None:
+    """Give the paths of ``page`` (anything with ``get_absolute_url``) in every language, so
+    they need not be worked out from the request's path: an article's first render is most of
+    the times its address is ever worked out."""
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths[code] = page.get_absolute_url()
+    request.language_paths = paths
 
 
 def alternates(request) -> list[tuple[str, str]]:

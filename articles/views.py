@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, View
 from newsroom.page_cache import holds_until, memoised, show_keys
 
 from . import search
+from .metadata import show_in_languages
 from .models import ARCHIVE, LATEST, Article, Section, SectionAlias
 from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
@@ -50,12 +51,14 @@ def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
 def published_article(request, section_slug: str, slug: str) -> Article:
     """The published article at a reader address, its section the one kept for the request."""
     section = sections(request).get(section_slug)
-    article = None
-    if section is not None:
-        found = Article.objects.published().without_search_terms()
-        article = found.filter(section=section, slug=slug).first()
-    if article is None:
-        raise Http404("No such article.")
+    if section is None:
+        raise Http404("No such section.")
+    try:
+        # get(), not first(): no order to keep, so the database goes straight to the one row
+        # the section and slug name (first() orders by date and may walk the listing index).
+        article = Article.objects.published().without_search_terms().get(section=section, slug=slug)
+    except Article.DoesNotExist:
+        raise Http404("No such article.") from None
     article.section = section
     return article
 
@@ -158,7 +161,9 @@ class ArticleView(CachedPage, MovedArticleRedirect, DetailView):
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        return published_article(self.request, self.kwargs["section"], self.kwargs["slug"])
+        article = published_article(self.request, self.kwargs["section"], self.kwargs["slug"])
+        show_in_languages(self.request, article)
+        return article
 
     def page_keys(self):
         return [self.object.page_key]

@@ -9,20 +9,32 @@ exactly when the change does: it cannot be lost, seen early or seen late, whiche
 the change (the desk, an import, a shell, another server). Once the transaction has committed,
 the keys are also purged from the CDN in front of the site (newsroom/purges.py).
 
-The page cache (newsroom/page_cache.py) reads the counter before it renders a page, and serves a
-stored page only while none of its keys has a later change.
+The page cache (newsroom/page_cache.py) reads the record before it renders a page, and serves a
+stored page only while none of its keys has a later change. Where it reads it:
+
+- On SQLite, the database itself, on every request: it is a file on the same machine.
+- On PostgreSQL, each process's own copy (:class:`KnownChanges`), so serving a stored page costs
+  no query. PostgreSQL notifies every listening process of each change as it commits (LISTEN and
+  NOTIFY: in commit order, and only for changes that committed), and each process also asks the
+  database for the latest change number at least once a second, catching up if it is behind:
+  a notification lost with a dropped connection delays what that process serves by a second at
+  most. Behind a connection pooler that cannot LISTEN, ``DATABASE_LISTEN_URL`` names the
+  database itself; ``PAGE_CACHE_LISTENS=off`` asks the database on every request instead.
 
 A change is recorded once per transaction when it is made inside :func:`batch` (an import, a
-section renamed with all its articles): whatever it touched costs one number, one write per key
-and one purge.
+section renamed with all its articles): whatever it touched costs one number, one write per key,
+one notification and one purge.
 """
 
+import os
 import threading
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from typing import NamedTuple
 
+import dj_database_url
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -31,12 +43,14 @@ from . import purges
 from .models import ChangeCounter, PageKey
 
 SITE = "site"  # what every page shows
+CHANNEL = "newsroom_changes"  # PostgreSQL's notification channel
+NOTIFICATION_LENGTH = 7900  # PostgreSQL takes up to 8000 bytes: longer lists are read instead
 
 _batches = threading.local()
 
 
 class Reading(NamedTuple):
-    """The change record as one query saw it."""
+    """The record of changes as one reading saw it."""
 
     number: int  # the latest change: every change up to it has committed
     site: int  # the last change to what every page shows
@@ -44,8 +58,18 @@ class Reading(NamedTuple):
 
 
 def read(keys: Iterable[str] = ()) -> Reading:
-    """The latest change, the last change to the site, and the last change to any of ``keys``,
-    in one query (it runs for every reader request the page cache answers)."""
+    """The latest change, the last change to the site and the last change to any of ``keys``:
+    from this process's copy on PostgreSQL, else from the database (see the module's
+    docstring)."""
+    if connection.vendor == "postgresql" and settings.PAGE_CACHE_LISTENS:
+        reading = known_changes.read(keys)
+        if reading is not None:
+            return reading
+    return read_database(keys)
+
+
+def read_database(keys: Iterable[str] = ()) -> Reading:
+    """:func:`read`, asking the database (one query)."""
     keys = list(keys)
     counter, page_key = ChangeCounter._meta.db_table, PageKey._meta.db_table
     latest = "NULL"
@@ -107,7 +131,121 @@ def _record(keys: set[str]) -> None:
             unique_fields=["name"],
             update_fields=["changed"],
         )
+        if connection.vendor == "postgresql":
+            # Sent by PostgreSQL when (and only if) the transaction commits.
+            message = " ".join([str(number), *sorted(keys)])
+            if len(message.encode()) > NOTIFICATION_LENGTH:
+                message = str(number)  # too many keys to name: listeners read them instead
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, message])
         transaction.on_commit(lambda: purges.purge(sorted(keys)))
+
+
+class KnownChanges:
+    """This process's copy of the record of changes, on PostgreSQL (see the module's docstring).
+
+    It knows every change up to ``known``: for the changes since ``since`` (when it started),
+    the number of each key's last change; a key it has no number for counts as changed at
+    ``since``, so a page rendered before this process started is rendered again rather than
+    trusted.
+    """
+
+    CHECK_EVERY = 1.0  # seconds between asking the database for the latest change number
+    MOST_KEYS = 100_000  # keys kept before starting afresh
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid = None
+        self._listener = None
+        self._started = False
+        self.known = self.since = 0
+        self.last: dict[str, int] = {}
+        self.checked = 0.0
+
+    def read(self, keys: Iterable[str]) -> Reading | None:
+        """Like :func:`read_database`; ``None`` when the copy cannot be kept current now (no
+        listening connection): then the database must be asked."""
+        with self._lock:
+            try:
+                self._keep_current()
+            except Exception:  # the listening connection broke: start afresh next time
+                self._close()
+                return None
+            latest = max((self.last.get(key, self.since) for key in keys), default=0)
+            return Reading(self.known, self.last.get(SITE, self.since), latest)
+
+    def _keep_current(self) -> None:
+        if self._listener is None or self._pid != os.getpid():
+            self._listen()
+        for notification in list(self._listener.notifies(timeout=0)):
+            number, *keys = notification.payload.split()
+            if keys:
+                self._learn(int(number), [(key, int(number)) for key in keys])
+            else:
+                self._catch_up()
+        if time.time() - self.checked >= self.CHECK_EVERY:
+            self._check()
+
+    def _listen(self) -> None:
+        """Open this process's listening connection (a forked worker opens its own)."""
+        import psycopg
+
+        self._close()
+        parameters = connection.get_connection_params()
+        if settings.DATABASE_LISTEN_URL:  # the database itself, past a pooler that cannot
+            address = dj_database_url.parse(settings.DATABASE_LISTEN_URL)
+            parameters.update(
+                {name.lower(): address[name] for name in ("HOST", "PORT", "USER", "PASSWORD")}
+            )
+            parameters["dbname"] = address["NAME"]
+        listener = psycopg.connect(**{k: v for k, v in parameters.items() if v}, autocommit=True)
+        listener.execute(f"LISTEN {CHANNEL}")
+        self._listener, self._pid = listener, os.getpid()
+        if not self._started:  # every page stored before now is rendered again
+            self.known = self.since = self._latest_number()
+            self.checked, self._started = time.time(), True
+        else:  # listening again: what was said meanwhile is in the database
+            self._catch_up()
+
+    def _check(self) -> None:
+        """Ask the database: behind means a notification went missing, and with it probably
+        the listening connection (dropped without a word): listen again."""
+        if self._latest_number() > self.known:
+            self._listen()
+        self.checked = time.time()
+
+    def _catch_up(self) -> None:
+        with self._listener.cursor() as cursor:
+            cursor.execute(
+                f"SELECT name, changed FROM {PageKey._meta.db_table} WHERE changed > %s",
+                [self.known],
+            )
+            changed = cursor.fetchall()
+        self._learn(max((number for _key, number in changed), default=self.known), changed)
+
+    def _learn(self, number: int, changed) -> None:
+        if len(self.last) + len(changed) > self.MOST_KEYS:
+            self.last, self.since = {}, max(number, self.known)
+        for key, changed_at in changed:
+            self.last[key] = max(self.last.get(key, 0), changed_at)
+        self.known = max(self.known, number)
+
+    def _latest_number(self) -> int:
+        # The app's own connection (pooled, health-checked), not the listening one, which may
+        # be the one that was dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number FROM {ChangeCounter._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
+
+    def _close(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with suppress(Exception):  # it may be broken already
+                listener.close()
+
+
+known_changes = KnownChanges()
 
 
 class RecordedOnce:

@@ -22,7 +22,7 @@ class PageKey(models.Model):
     ``section-3``), and the number of the last change to it."""
 
     name = models.CharField(max_length=100, unique=True)
-    changed = models.BigIntegerField()
+    changed = models.BigIntegerField(db_index=True)
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.changed}"

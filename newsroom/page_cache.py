@@ -1,12 +1,13 @@
 """Whole reader pages, stored and served again only while nothing they show has changed.
 
-A page is stored in Django's default cache (Redis when ``REDIS_URL`` is set, shared by every app
-server; otherwise each process's own memory) with its keys (its ``Surrogate-Key`` header: what
-it shows, see newsroom/changes.py) and the number of the site's latest change when its render
-began. Before a stored page is served, one query asks the database for the last change to any of
-its keys; if that came later, the page is rendered again. The database is where every change is
-recorded, in its own transaction, so a change committed by anyone is seen by every worker of
-every server on its very next request, whatever the cache is and whoever made the change.
+A page is stored (in Redis when ``REDIS_URL`` is set, shared by every app server, and in each
+process's own memory) with its keys (its ``Surrogate-Key`` header: what it shows, see
+newsroom/changes.py) and the number of the site's latest change when its render began. Before a
+stored page is served, the record of changes is read (newsroom/changes.py: the database, or on
+PostgreSQL the process's copy of it, which the database keeps current) for the last change to
+any of its keys; if that came later, the page is rendered again. Every change is recorded in the
+database in its own transaction, so a change committed by anyone reaches every worker of every
+server, whichever copy of a page it holds and whoever made the change.
 
 Around that:
 
@@ -20,8 +21,10 @@ Around that:
   that render (at most ``RENDER_WAIT``) instead of rendering it too.
 - A page that lists articles says until when it holds (``Expires``: when the next scheduled
   article comes due); it is not served after that.
-- If the cache cannot be reached, pages are rendered without it and it is left alone for a
-  while (one second, doubling up to half a minute); the failure is logged once.
+- Each process keeps the pages it serves in its own memory too (``PAGE_CACHE_MB``), so most
+  are served without asking Redis. If Redis cannot be reached, the processes go on with the
+  pages they keep and render the others; Redis is left alone for a while (one second, doubling
+  up to half a minute) and the failure is logged once.
 - ``PAGE_CACHE=off`` stores nothing (for measuring renders); everything else is the same.
 """
 
@@ -35,7 +38,7 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import (
@@ -46,6 +49,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 from . import changes
+from .memory_cache import MemoryCache
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +112,8 @@ class PageCacheMiddleware:
         if page is not None and is_current(page, reading.latest):
             return serve(request, page, "hit")
         request.page_render = Render(reading.number, reading.site)
-        if not settings.PAGE_CACHE or not store.is_available():
-            return self.render(request, address, reading, state="off" if not settings.PAGE_CACHE
-                               else "unavailable")  # fmt: skip
+        if not settings.PAGE_CACHE:
+            return self.render(request, address, reading, state="off")
         if not store.claim(address):
             # Another worker is rendering this page: wait for its copy.
             page = store.wait_for(address, request, reading.number)
@@ -314,9 +317,15 @@ def holds_until(response, moment) -> None:
 
 
 class Store:
-    """The default cache as the page cache uses it. After it fails it is left alone for a while
-    (``BACKOFF``, doubling up to ``BACKOFF_MAX``) rather than costing every request a timeout,
-    and the failure is logged once, not per request."""
+    """Where pages are kept: this process's own memory (``caches["pages"]``, bounded by
+    ``PAGE_CACHE_MB``), and Redis shared by every app server when ``REDIS_URL`` is set. A page
+    found in Redis is kept in the process too. Both are only stores: whether a page may be
+    served is decided by the record of changes, whichever copy it is.
+
+    After Redis fails it is left alone for a while (``BACKOFF``, doubling up to
+    ``BACKOFF_MAX``) rather than costing every request a timeout, and the failure is logged
+    once, not per request; the pages the process keeps are still served meanwhile.
+    """
 
     BACKOFF, BACKOFF_MAX = 1.0, 30.0
 
@@ -324,28 +333,49 @@ class Store:
         self.down_until = 0.0
         self.backoff = 0.0
 
+    @property
+    def local(self):
+        return caches["pages"]
+
+    @property
+    def shared(self):
+        """Redis, or (without it) the process's own memory again: then every claim and wait
+        is within the process."""
+        return cache
+
+    @property
+    def is_shared(self) -> bool:
+        return not isinstance(self.shared, MemoryCache)
+
     def is_available(self) -> bool:
         return time.time() >= self.down_until
 
     def get(self, address: str) -> Entry | None:
-        return self._call(cache.get, address)
+        entry = self.local.get(address)
+        if entry is None and self.is_shared:
+            entry = self._call(self.shared.get, address)
+            if entry is not None:
+                self.local.set(address, entry, PAGE_TIMEOUT)
+        return entry
 
     def put(self, address: str, page: StoredPage, vary: tuple[str, ...], variant: tuple) -> None:
         entry = None
         if vary:  # keep the other variants stored there
-            found = self._call(cache.get, address)
+            found = self.get(address)
             if found is not None and found.vary == vary:
                 entry = found
         entry = entry or Entry(vary, {})
         entry.copies[variant] = page
-        self._call(cache.set, address, entry, PAGE_TIMEOUT)
+        self.local.set(address, entry, PAGE_TIMEOUT)
+        if self.is_shared:
+            self._call(self.shared.set, address, entry, PAGE_TIMEOUT)
 
     def claim(self, address: str) -> bool:
         """Claim the render of a page; False when another worker claimed it already."""
-        return self._call(cache.add, f"{address}:rendering", 1, RENDER_CLAIM, default=True)
+        return self._call(self.shared.add, f"{address}:rendering", 1, RENDER_CLAIM, default=True)
 
     def release(self, address: str) -> None:
-        self._call(cache.delete, f"{address}:rendering")
+        self._call(self.shared.delete, f"{address}:rendering")
 
     def wait_for(self, address: str, request, start: int) -> StoredPage | None:
         """The page another worker is rendering, once stored, if it began no earlier than
@@ -355,15 +385,18 @@ class Store:
         deadline = time.monotonic() + RENDER_WAIT
         while time.monotonic() < deadline:
             time.sleep(POLL)
-            found = self._call(cache.get_many, [address, claim], default={})
+            found = self._call(self.shared.get_many, [address, claim], default={})
             page = _rendered_since(found.get(address), request, start)
-            if page is not None or claim not in found:
+            if page is not None:
+                self.local.set(address, found[address], PAGE_TIMEOUT)
                 return page
+            if claim not in found:
+                return None
         return None
 
     def rendered_since(self, address: str, request, start: int) -> StoredPage | None:
         """The page stored at ``address``, if its render began no earlier than ``start``."""
-        return _rendered_since(self._call(cache.get, address), request, start)
+        return _rendered_since(self._call(self.shared.get, address), request, start)
 
     def _call(self, operation, *args, default=None):
         if not self.is_available():

@@ -110,11 +110,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1,
-        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
-        "timeout": 10,
-    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        pool={
+            "min_size": 1,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
+            "timeout": 10,
+        },
+        # Parameters sent apart from the SQL, and a statement run five times prepared: it is
+        # planned once per connection (planning the article query took longer than running it).
+        server_side_binding=True,
+        prepare_threshold=5,
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several workers share the file: readers never wait for a writer (WAL), and a transaction
     # that will write takes the lock when it begins, so two saves queue instead of one failing.
@@ -122,37 +128,35 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL;", transaction_mode="IMMEDIATE"
     )
 
-# The page cache stores whole pages (newsroom/page_cache.py): in Redis, shared by every app
-# server, when REDIS_URL is set; otherwise in each process's own memory. Either way a page is
-# served only while the database's record of changes says it is current.
+
+# The page cache stores whole pages (newsroom/page_cache.py) in each process's own memory and,
+# when REDIS_URL is set, in Redis, shared by every app server. Either way a page is served only
+# while the record of changes in the database says it is current.
+def memory_cache(name: str, megabytes: str) -> dict:
+    size = int(float(os.environ.get(name, megabytes)) * 2**20)
+    return {"BACKEND": "newsroom.memory_cache.MemoryCache", "OPTIONS": {"MAX_BYTES": size}}
+
+
+CACHES = {"pages": {**memory_cache("PAGE_CACHE_MB", "24"), "LOCATION": "pages"}}
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsroom",
-            # A Redis that stops answering costs one request a fraction of a second; then the
-            # page cache leaves it alone for a while (newsroom/page_cache.py).
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "newsroom",
+        # A Redis that stops answering costs one request a fraction of a second; then the page
+        # cache leaves it alone for a while (newsroom/page_cache.py).
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "newsroom.memory_cache.MemoryCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("PAGE_CACHE_MB", "32")) * 2**20)},
-        }
-    }
+    CACHES["default"] = CACHES["pages"]  # the same memory: one copy of each page
 # Rendered pieces of pages (list items), kept in each app server's own memory under keys made of
 # what they show (an article's id, version and last change, its section's version, the
 # language), so they never need invalidating: an edit makes a new key.
 CACHES["fragments"] = {
-    "BACKEND": "newsroom.memory_cache.MemoryCache",
+    **memory_cache("FRAGMENT_CACHE_MB", "8"),
     "LOCATION": "fragments",
     "TIMEOUT": None,
-    "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MB", "16")) * 2**20)},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -234,7 +238,18 @@ FRONT_PAGE_PER_SECTION = 4
 # time by default (a 304 if nothing changed); a CDN is told of every change (PURGE_URLS).
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "0"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
-PAGE_CACHE = os.environ.get("PAGE_CACHE", "on").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def env_switch(name: str, default: str = "on") -> bool:
+    return os.environ.get(name, default).strip().lower() not in {"off", "0", "no", "false"}
+
+
+PAGE_CACHE = env_switch("PAGE_CACHE")
+# On PostgreSQL each process keeps a copy of the record of changes, told of each change by the
+# database (LISTEN/NOTIFY); off, it asks the database on every request (see newsroom/changes.py).
+PAGE_CACHE_LISTENS = env_switch("PAGE_CACHE_LISTENS")
+# Where to listen, if not at DATABASE_URL (a pooler in transaction mode cannot LISTEN).
+DATABASE_LISTEN_URL = os.environ.get("DATABASE_LISTEN_URL", "").strip()
 # Caches in front of the app servers that take PURGE requests naming keys (Varnish with xkey).
 PURGE_URLS = env_list("PURGE_URLS")
 # The query parameters reader pages read; the page cache drops any other before rendering.

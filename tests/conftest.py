@@ -29,6 +29,7 @@ def empty_cache():
     nothing kept in the process. Rolled back tests can reuse an article's id and version, which
     the fragment cache keys on, and the record of changes starts again with each test."""
     cache.clear()
+    caches["pages"].clear()
     caches["fragments"].clear()
     page_cache._memo.clear()
 

@@ -2,7 +2,6 @@
 
 from django import template
 from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -63,23 +62,7 @@ def language_switcher(context):
 
 @register.simple_tag(takes_context=True)
 def head_metadata(context):
-    """Canonical URL, alternates, social cards, feeds and JSON-LD for the page being shown. An
-    article's is kept rendered, like its body, for its version, language and address."""
-    request = context["request"]
-    article = context.get("article")
-    shown_as_is = context.get("preview_of") or context.get("version_of")
-    if not isinstance(article, models.Article) or shown_as_is:
-        return _head_metadata(context)
-    key = f"head:{article.rendering_key}:{get_language()}:{request.scheme}://{request.get_host()}"
-    fragments = caches["fragments"]
-    html = fragments.get(key)
-    if html is None:
-        html = _head_metadata(context)
-        fragments.set(key, html)
-    return html
-
-
-def _head_metadata(context) -> str:
+    """Canonical URL, alternates, social cards, feeds and JSON-LD for the page being shown."""
     request = context["request"]
     article, section = context.get("article"), context.get("section")
     if context.get("preview_of"):

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True)),
-                ('changed', models.BigIntegerField()),
+                ('changed', models.BigIntegerField(db_index=True)),
             ],
         ),
         migrations.CreateModel(

@@ -1,0 +1,155 @@
+"""Each process's copy of the record of changes on PostgreSQL, kept current by the database's
+notifications and checked against it at least once a second. These tests commit for real:
+PostgreSQL sends a notification only when the change commits."""
+
+import threading
+import time
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from articles import revisions
+from articles.models import Article
+from newsroom import changes
+
+from .conftest import page
+from .test_page_cache import Relay
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def copy(settings, monkeypatch):
+    """A process's copy of the record, as it is when the process starts."""
+    settings.PAGE_CACHE_LISTENS = True
+    known = changes.KnownChanges()
+    monkeypatch.setattr(changes, "known_changes", known)
+    yield known
+    known._close()
+
+
+def elsewhere(work) -> None:
+    """Run ``work`` as another server would: its own connection, its own committed transaction."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def new_title(pk: int, title: str):
+    def work():
+        article = Article.objects.select_related("section").get(pk=pk)
+        article.title_en = title
+        revisions.save_article(article)
+
+    return work
+
+
+def learns_of(copy: changes.KnownChanges, key: str, since: int, deadline: float = 5.0) -> bool:
+    """Whether ``copy`` hears of a change to ``key`` later than ``since`` within ``deadline``
+    seconds (the notification travels through the database server)."""
+    started = time.monotonic()
+    while time.monotonic() - started < deadline:
+        if copy.read([key]).latest > since:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_stored_page_is_served_without_asking_the_database(
+    copy, make_article, django_assert_num_queries
+):
+    make_article(slug="ferry", title_en="Ferry")
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False):
+        first = client.get("/en/world/ferry/")
+        with django_assert_num_queries(0):
+            second = client.get("/en/world/ferry/")
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+
+
+def test_a_change_another_server_commits_reaches_this_process(copy, make_article):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    client = Client()
+    client.get("/en/world/ferry/")
+    assert client.get("/en/world/ferry/")["X-Page-Cache"] == "hit"
+
+    before = copy.read([article.page_key]).latest
+
+    elsewhere(new_title(article.pk, "Ferry on time"))
+    # The notification comes as soon as the database delivers it; then the next reader:
+    heard = learns_of(copy, article.page_key, before)
+    shown = client.get("/en/world/ferry/")
+
+    assert heard
+    assert shown["X-Page-Cache"] == "miss"
+    assert page(shown).select_one("main h1").get_text() == "Ferry on time"
+
+
+def test_a_silently_dropped_listening_connection_delays_a_change_by_a_second_at_most(
+    copy, make_article, settings
+):
+    database = connection.settings_dict
+    relay = Relay((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
+    settings.DATABASE_LISTEN_URL = (
+        f"postgres://{database['USER']}@127.0.0.1:{relay.port}/{database['NAME']}"
+    )
+    try:
+        article = make_article(slug="ferry", title_en="Ferry delayed")
+        client = Client()
+        with time_machine.travel(timezone.now()) as clock:
+            client.get("/en/world/ferry/")
+            relay.silence()  # no reset, no error: the notifications simply stop coming
+            elsewhere(new_title(article.pk, "Ferry on time"))
+            clock.shift(changes.KnownChanges.CHECK_EVERY + 0.1)
+            shown = page(client.get("/en/world/ferry/"))
+            after = client.get("/en/world/ferry/")
+    finally:
+        relay.close()
+
+    assert shown.select_one("main h1").get_text() == "Ferry on time"
+    assert after["X-Page-Cache"] == "hit"
+
+
+def test_a_change_made_before_the_process_listened_is_not_missed(
+    settings, make_article, monkeypatch
+):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    client = Client()
+    client.get("/en/world/ferry/")  # stored by a process that asked the database
+    elsewhere(new_title(article.pk, "Ferry on time"))  # nobody listening yet
+
+    settings.PAGE_CACHE_LISTENS = True
+    known = changes.KnownChanges()
+    monkeypatch.setattr(changes, "known_changes", known)
+    try:
+        answers = [client.get("/en/world/ferry/") for _ in range(2)]
+    finally:
+        known._close()
+
+    assert [page(r).select_one("main h1").get_text() for r in answers] == ["Ferry on time"] * 2
+    assert [r["X-Page-Cache"] for r in answers] == ["miss", "hit"]
+
+
+def test_a_change_to_more_keys_than_a_notification_holds_is_read_from_the_database(copy):
+    before = copy.read(["article-999"]).latest  # listening
+    keys = [f"article-{number}" for number in range(1000)]
+
+    elsewhere(lambda: changes.changed(*keys))
+
+    assert learns_of(copy, "article-999", before)
+    assert copy.read(["article-0"]).latest == copy.read(["article-999"]).latest > before
