@@ -4,24 +4,17 @@ one is what readers get from the other on the very next request."""
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 
 from articles.models import Article
 
 from .desk import change_form
-
-ROOT = Path(__file__).resolve().parent.parent
+from .servers import desk_account, free_port, site_environment, start_gunicorn, stop
 
 pytestmark = [
     pytest.mark.skipif(
@@ -32,46 +25,17 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    database = connection.settings_dict
-    environment = {
-        **os.environ,
-        "DEBUG": "",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-    }
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
-         "--no-control-socket"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise AssertionError(server.stderr.read().decode()[-2000:])
-
-
 @pytest.fixture
 def servers():
+    database = connection.settings_dict
+    environment = site_environment(
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+    )
     ports = [free_port(), free_port()]
-    running = [start_server(port) for port in ports]
+    running = [start_gunicorn(environment, port, workers=2) for port in ports]
     yield [f"http://127.0.0.1:{port}" for port in ports]
-    for server in running:
-        server.terminate()
-        server.wait(timeout=10)
+    stop(*running)
 
 
 class Browser:
@@ -104,7 +68,7 @@ class Browser:
 
 def test_published_on_one_server_is_served_by_the_other(servers, make_article):
     first, second = servers
-    User.objects.create_superuser("chief", password="a-long-desk-password")
+    desk_account("chief", "a-long-desk-password")
     article = make_article(slug="ferry", title_en="Ferry returns", status=Article.Status.REVIEW)
     reader = Browser(second)
     assert reader.get("/en/world/ferry/")[0] == 404
@@ -123,7 +87,7 @@ def test_published_on_one_server_is_served_by_the_other(servers, make_article):
 
 def test_a_correction_is_never_hidden_behind_a_stale_cache(servers, make_article):
     first, second = servers
-    User.objects.create_superuser("chief", password="a-long-desk-password")
+    desk_account("chief", "a-long-desk-password")
     article = make_article(slug="ferry", body_en="The ferry runs daily.")
     readers = [Browser(first), Browser(second)]
     for reader in readers:
