@@ -69,10 +69,12 @@ audit/node_modules/.installed: audit/package-lock.json
 	cd audit && CHROMEDRIVER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# Load test against PostgreSQL and Redis, compared with a bare Django view; writes
-# docs/benchmarks.md. Needs wrk (Debian package) and the local PostgreSQL and Redis.
+# Load test against PostgreSQL and Redis, with Varnish in front, compared with yardsticks
+# served in the same run; writes docs/benchmarks.md. Needs wrk, Varnish and nginx (Debian
+# packages, installed here if missing) and the local PostgreSQL and Redis.
 bench: install
-	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	@command -v wrk >/dev/null && command -v varnishd >/dev/null && command -v nginx >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq wrk varnish varnish-modules nginx-light)
 	$(BIN)/python bench/run.py
 
 # Re-pin every dependency after changing pyproject.toml.

@@ -67,7 +67,9 @@ function request()
 end
 
 function response(status, headers, body)
-  local state = headers["X-Page-Cache"] or headers["X-Cache"]
+  -- Through Varnish, its own answer (X-Cache) counts; the page it keeps also carries the app
+  -- server's X-Page-Cache from when it was fetched.
+  local state = headers["X-Cache"] or headers["X-Page-Cache"]
   if state == "hit" or state == "HIT" then hits = hits + 1 end
 end
 
