@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from newsroom.page_cache import holds_until, show_keys
 
 from .models import LATEST, Article, Section, field_suffix
+from .views import next_publication
 
 FEED_LENGTH = 20
 
@@ -42,7 +43,7 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         # Asked before anything is listed (see views.CachedPage).
-        due = Article.objects.next_publication()
+        due = next_publication(request)
         response = super().__call__(request, *args, **kwargs)
         if response.status_code == 200:
             show_keys(response, *request.feed_scope.page_keys)

@@ -302,8 +302,15 @@ class ArticleQuerySet(models.QuerySet):
         return list(self.filter(pk__in=ids)) if ids else []
 
     def for_listing(self):
-        """Only what lists show, the section in the same query."""
-        return self.select_related("section").without_bodies()
+        """Only what a list shows of each article (its title and summary in each language, its
+        date and address) and what its kept rendering is keyed by (Article.rendering_key). The
+        section is not read: lists give each article the section they keep
+        (views.sections)."""
+        translated = [f"{field}_{field_suffix(code)}" for field in ("title", "summary")
+                      for code in language_codes()]  # fmt: skip
+        return self.only(
+            "section_id", "slug", "status", "published_at", "version", "updated_at", *translated
+        )
 
     def without_bodies(self):
         """Not the bodies (lists show titles and summaries) nor the search terms."""

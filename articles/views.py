@@ -1,8 +1,11 @@
 """Reader pages: the front page, section pages, article pages, earlier versions, article
 documents and previews. Old addresses of moved articles and sections answer with a 301."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
@@ -21,6 +24,28 @@ def sections(request) -> dict[str, Section]:
     return memoised(request, "sections", Section.by_slug)
 
 
+def with_sections(request, articles) -> list[Article]:
+    """``articles`` (read for listing), each given its section as kept for the request."""
+    by_id = {section.pk: section for section in sections(request).values()}
+    articles = list(articles)
+    for article in articles:
+        article.section = by_id[article.section_id]
+    return articles
+
+
+def next_publication(request) -> datetime | None:
+    """When the next article published for a time still to come reaches readers: a page that
+    lists articles holds until then. Kept in this process until anything changes, or the
+    time comes."""
+    return memoised(
+        request,
+        "next publication",
+        Article.objects.next_publication,
+        until_any_change=True,
+        holds=lambda moment: moment is None or moment > timezone.now(),
+    )
+
+
 class CachedPage:
     """Mixed into reader views: names what the page shows (``page_keys()``) in its
     ``Surrogate-Key`` header, so the page cache and CDNs know which changes end it. A page that
@@ -31,7 +56,7 @@ class CachedPage:
     def dispatch(self, request, *args, **kwargs):
         # Asked before anything is listed: an article that comes due meanwhile is either on the
         # page or ends it.
-        due = Article.objects.next_publication() if self.lists_articles else None
+        due = next_publication(request) if self.lists_articles else None
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200:
             show_keys(response, *self.page_keys())
@@ -98,10 +123,11 @@ class FrontPageView(CachedPage, ListView):
 
     def get_context_data(self, **kwargs):
         self.sections = Section.visible_among(sections(self.request).values())
-        newest = (
+        newest = with_sections(
+            self.request,
             Article.objects.published()
             .for_listing()
-            .latest_per_section(self.sections, settings.FRONT_PAGE_PER_SECTION)
+            .latest_per_section(self.sections, settings.FRONT_PAGE_PER_SECTION),
         )
         by_section = {section.pk: [] for section in self.sections}
         for article in sorted(newest, key=lambda a: (a.published_at, a.pk), reverse=True):
@@ -110,6 +136,7 @@ class FrontPageView(CachedPage, ListView):
             (section, by_section[section.pk]) for section in self.sections if by_section[section.pk]
         ]
         context = super().get_context_data(sections=blocks, **kwargs)
+        context["articles"] = with_sections(self.request, context["articles"])
         self.shown_articles = [*context["articles"], *newest]
         return context
 
@@ -143,7 +170,7 @@ class SectionView(CachedPage, ListView):
         self.section = sections(self.request).get(self.kwargs["section"])
         if self.section is None:
             raise Http404("No such section.")
-        return Article.objects.published().in_section(self.section).without_bodies().latest_first()
+        return Article.objects.published().in_section(self.section).for_listing().latest_first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(section=self.section, **kwargs)

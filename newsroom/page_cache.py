@@ -288,20 +288,22 @@ _memo: dict = {}  # key → (the site's last change, value), this process's own
 MEMO_SIZE = 1000  # entries; emptied when full (keys are few: per language and section)
 
 
-def memoised(request, key, compute):
+def memoised(request, key, compute, *, until_any_change=False, holds=None):
     """``compute()``, kept in this process until what every page shows changes (the ``site``
-    key). Requests outside the page cache (editors, previews) always compute: they must see the
-    database as it is."""
+    key), or until anything changes (``until_any_change``), and while ``holds(value)`` if
+    given. Requests outside the page cache (editors, previews) always compute: they must see
+    the database as it is."""
     render = getattr(request, "page_render", None)
     if render is None:
         return compute()
+    since = render.start if until_any_change else render.site
     found = _memo.get(key)
-    if found is not None and found[0] == render.site:
+    if found is not None and found[0] == since and (holds is None or holds(found[1])):
         return found[1]
     value = compute()
     if len(_memo) >= MEMO_SIZE:
         _memo.clear()
-    _memo[key] = (render.site, value)
+    _memo[key] = (since, value)
     return value
 
 
