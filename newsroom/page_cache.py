@@ -11,10 +11,10 @@ server, whichever copy of a page it holds and whoever made the change.
 
 Around that:
 
-- Only anonymous GET and HEAD requests for reader pages are answered and stored; signed-in
-  people's pages are marked private. Query parameters reader pages do not read
-  (``READER_QUERY_PARAMETERS``) are dropped before the page is rendered, so ``?utm_source=…``
-  gets the same page and the same stored copy.
+- Only anonymous GET and HEAD requests for reader pages are answered and stored, and only pages
+  that name what they show; signed-in people's pages are marked private. Query parameters
+  reader pages do not read (``READER_QUERY_PARAMETERS``) are dropped before the page is
+  rendered, so ``?utm_source=…`` gets the same page and the same stored copy.
 - A response that varies (``Vary``) by language or by compression is stored once per language or
   compression it was made for; one that varies by anything else is not stored.
 - When a page has to be rendered, one worker renders it while the others asking for it wait for
@@ -133,9 +133,11 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         vary = vary_headers(response)
         variant = variant_of(request, vary)
-        if not is_storable(response) or variant is None:
+        # A page that names nothing it shows could never be known to have changed.
+        named = response.get("Surrogate-Key", "").split()
+        if not named or not is_storable(response) or variant is None:
             return response
-        keys = tuple(dict.fromkeys([changes.SITE, *response.get("Surrogate-Key", "").split()]))
+        keys = tuple(dict.fromkeys([changes.SITE, *named]))
         response["Surrogate-Key"] = " ".join(keys)
         if not response.has_header("ETag"):
             set_response_etag(response)

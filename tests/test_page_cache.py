@@ -707,3 +707,20 @@ def test_a_memory_store_keeps_to_its_size_dropping_the_least_recently_used(setti
     assert [key for key in "abc" if store.get(key) is not None] == ["a", "c"]
     assert store.get("huge") is None
     assert store.stored_bytes() <= 2600
+
+
+def test_a_page_that_names_nothing_it_shows_is_never_stored(client, make_article, settings):
+    from django.http import HttpResponse
+    from django.urls import path
+
+    def unnamed(request):
+        return HttpResponse(f"{Article.objects.count()} articles")
+
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("count/", unnamed)]})
+    make_article(slug="ferry")
+    first = client.get("/count/")
+    make_article(slug="buses")
+    second = client.get("/count/")
+
+    assert (first.content, second.content) == (b"1 articles", b"2 articles")
+    assert "X-Page-Cache" not in second and "public" not in second.get("Cache-Control", "")
