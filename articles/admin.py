@@ -88,8 +88,9 @@ class SectionAdmin(changes.RecordedOnce, TabbedTranslationAdmin):
         changes.changed(changes.SITE)
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        changes.changed(changes.SITE)
+        with changes.batch():
+            super().delete_queryset(request, queryset)
+            changes.changed(changes.SITE)
 
 
 def transition_action(transition: Transition):
@@ -205,13 +206,14 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
     # Saving and deleting.
 
     def delete_model(self, request, obj):
-        changes.changed(*revisions.changed_pages(obj, None))
+        changes.changed(*revisions.changed_keys(obj, None))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        for article in queryset.select_related("section"):
-            changes.changed(*revisions.changed_pages(article, None))
-        super().delete_queryset(request, queryset)
+        with changes.batch():  # the deletions and their record, in one transaction
+            for article in queryset.select_related("section"):
+                changes.changed(*revisions.changed_keys(article, None))
+            super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if change:

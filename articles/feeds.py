@@ -15,10 +15,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from newsroom.page_cache import holds_until, show_keys
-
 from .models import LATEST, Article, Section, field_suffix
-from .views import next_publication
+from .reader_pages import Listing
 
 FEED_LENGTH = 20
 
@@ -42,12 +40,10 @@ class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        # Asked before anything is listed (see views.CachedPage).
-        due = next_publication(request)
+        listing = Listing(request)
         response = super().__call__(request, *args, **kwargs)
         if response.status_code == 200:
-            show_keys(response, *request.feed_scope.page_keys)
-            holds_until(response, due)
+            listing.mark(response, *request.feed_scope.page_keys)
         return response
 
     def get_object(self, request, *args, **kwargs):

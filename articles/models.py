@@ -238,7 +238,7 @@ class Section(Versioned):
     @classmethod
     def by_slug(cls) -> dict[str, "Section"]:
         """Every section by its slug, in navigation order, read at once (for keeping: see
-        views.sections)."""
+        reader_pages.sections)."""
         return {section.slug: section for section in cls.objects.all()}
 
     @staticmethod
@@ -305,7 +305,7 @@ class ArticleQuerySet(models.QuerySet):
         """Only what a list shows of each article (its title and summary in each language, its
         date and address) and what its kept rendering is keyed by (Article.rendering_key). The
         section is not read: lists give each article the section they keep
-        (views.sections)."""
+        (reader_pages.sections)."""
         translated = [f"{field}_{field_suffix(code)}" for field in ("title", "summary")
                       for code in language_codes()]  # fmt: skip
         return self.only(

@@ -80,16 +80,16 @@ def save_article(
             article.revised_at = now
             article.correction_note = note if is_public_note else ""
     article.save()
-    changes.changed(*changed_pages(before, article))
+    changes.changed(*changed_keys(before, article))
     return _record(article, user=user, note=note, now=now)
 
 
-def changed_pages(before: Article | None, after: Article | None) -> list[str]:
+def changed_keys(before: Article | None, after: Article | None) -> list[str]:
     """The keys of the pages a save changes (``after`` is ``None`` for a deletion). Readers
     see nothing of an article that was never published; a published one's text is on its own
     pages and on those that list it (which carry its key), and anything about it can change
-    search results and sitemaps; where it is listed changes with its section, its time and
-    whether it is published."""
+    search results and sitemaps; which lists show it changes with its section, its time, its
+    languages (feeds are per language) and whether it is published."""
     shown = [article for article in (before, after) if article is not None and article.is_published]
     if not shown:
         return []
@@ -98,6 +98,7 @@ def changed_pages(before: Article | None, after: Article | None) -> list[str]:
         len(shown) == 2
         and before.section_id == after.section_id
         and before.published_at == after.published_at
+        and before.languages == after.languages
     )
     if not stays:
         keys += [LATEST, *(article.section.page_key for article in shown)]

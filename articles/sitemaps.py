@@ -15,11 +15,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from newsroom.page_cache import holds_until, show_keys
-
 from .models import ARCHIVE, Article, Section, field_suffix
 from .pagination import rows_between
-from .views import next_publication
+from .reader_pages import Listing
 
 NEWS = "news"
 NEWS_WINDOW = timedelta(days=2)
@@ -158,12 +156,12 @@ def cached_sitemap(view):
     the next scheduled article comes due (asked before anything is listed)."""
 
     def sitemap(request, *args, **kwargs):
-        due = next_publication(request)
+        listing = Listing(request)
         response = view(request, *args, **kwargs)
-        show_keys(response, ARCHIVE)
         leaves = getattr(response, "leaves", None)
-        holds_until(response, min((m for m in (due, leaves) if m is not None), default=None))
-        return response
+        if leaves is not None and (listing.due is None or leaves < listing.due):
+            listing.due = leaves
+        return listing.mark(response, ARCHIVE)
 
     return sitemap
 

@@ -1,66 +1,37 @@
 """Reader pages: the front page, section pages, article pages, earlier versions, article
 documents and previews. Old addresses of moved articles and sections answer with a 301."""
 
-from datetime import datetime
-
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
-from newsroom.page_cache import holds_until, memoised, show_keys
+from newsroom.page_cache import show_keys
 
 from . import search
 from .metadata import show_in_languages
 from .models import ARCHIVE, LATEST, Article, Section, SectionAlias
 from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
-
-
-def sections(request) -> dict[str, Section]:
-    """Every section by its slug, in navigation order, kept in this process until something
-    every page shows changes (see newsroom/page_cache.py, ``memoised``)."""
-    return memoised(request, "sections", Section.by_slug)
-
-
-def with_sections(request, articles) -> list[Article]:
-    """``articles`` (read for listing), each given its section as kept for the request."""
-    by_id = {section.pk: section for section in sections(request).values()}
-    articles = list(articles)
-    for article in articles:
-        article.section = by_id[article.section_id]
-    return articles
-
-
-def next_publication(request) -> datetime | None:
-    """When the next article published for a time still to come reaches readers: a page that
-    lists articles holds until then. Kept in this process until anything changes, or the
-    time comes."""
-    return memoised(
-        request,
-        "next publication",
-        Article.objects.next_publication,
-        until_any_change=True,
-        holds=lambda moment: moment is None or moment > timezone.now(),
-    )
+from .reader_pages import Listing, sections, with_sections
 
 
 class CachedPage:
     """Mixed into reader views: names what the page shows (``page_keys()``) in its
     ``Surrogate-Key`` header, so the page cache and CDNs know which changes end it. A page that
-    lists articles also says it holds only until the next scheduled article comes due."""
+    lists articles (``lists_articles``) says so, and that it holds only until the next
+    scheduled article comes due."""
 
     lists_articles = False
 
     def dispatch(self, request, *args, **kwargs):
-        # Asked before anything is listed: an article that comes due meanwhile is either on the
-        # page or ends it.
-        due = next_publication(request) if self.lists_articles else None
+        listing = Listing(request) if self.lists_articles else None
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
-            show_keys(response, *self.page_keys())
-            holds_until(response, due)
+        if response.status_code != 200:
+            return response
+        if listing is not None:
+            return listing.mark(response, *self.page_keys())
+        show_keys(response, *self.page_keys())
         return response
 
     def page_keys(self) -> list[str]:

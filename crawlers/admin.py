@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db import models
 
-from newsroom.changes import RecordedOnce
+from newsroom.changes import RecordedOnce, batch
 
 from .models import Crawler, SitePolicy, policy_changed
 
@@ -22,8 +22,9 @@ class ChangesPolicy(RecordedOnce):
         policy_changed()
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        policy_changed()
+        with batch():  # the deletions and their record, in one transaction
+            super().delete_queryset(request, queryset)
+            policy_changed()
 
 
 @admin.register(SitePolicy)

@@ -37,8 +37,13 @@ sub vcl_recv {
     if (req.url ~ "^/admin/" || req.http.Cookie ~ "(^|;\s*)sessionid=") {
         return (pass);
     }
-    # A reader's other cookies (analytics, consent) change nothing on a page.
+    # A reader's other cookies (analytics, consent) change nothing on a page, nor do campaign
+    # tags in the address (the app drops them too): one copy of each page.
     unset req.http.Cookie;
+    if (req.url ~ "[?&](utm_[a-z]+|fbclid|gclid)=") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
+        set req.url = regsub(req.url, "[?&]+$", "");
+    }
     # Documents, sitemaps, feeds of the whole site and robots.txt read the same in every
     # language: one copy each, whatever language the browser asks for. (The addresses under
     # /zh-hans/ and /en/ name their language; "/" sends a reader to one, and is not kept.)

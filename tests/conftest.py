@@ -31,7 +31,7 @@ def empty_cache():
     cache.clear()
     caches["pages"].clear()
     caches["fragments"].clear()
-    page_cache._memo.clear()
+    page_cache.forget_kept()
 
 
 @pytest.fixture

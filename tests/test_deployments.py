@@ -102,12 +102,14 @@ def test_through_varnish_a_correction_reaches_the_next_reader_and_other_pages_st
         for address in pages:
             get(site + address)
         kept = {address: get(site + address)[1]["X-Cache"] for address in pages}
+        tagged = get(site + "/en/world/night-buses/?utm_source=newsletter&fbclid=x")
         correct_elsewhere(environment, folder)
         after = {address: get(site + address) for address in pages}
     finally:
         stop(varnish, server)
 
     assert set(kept.values()) == {"HIT"}
+    assert tagged[1]["X-Cache"] == "HIT"  # campaign tags: the same page, kept once
     assert title_and_fingerprint(after[ARTICLE][2])[0] == "The river ferry is back"
     # Purged: the article and the section page that lists it. Kept: the other article.
     assert {address: response[1]["X-Cache"] for address, response in after.items()} == {

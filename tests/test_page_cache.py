@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, Section
-from newsroom import page_cache
+from newsroom import page_store
 from newsroom.models import PageKey
 
 from .conftest import at, page
@@ -29,9 +29,9 @@ from .desk import change_form, change_url
 @pytest.fixture(autouse=True)
 def store_answers():
     """Each test starts with a page cache that has not failed."""
-    page_cache.store.down_until = page_cache.store.backoff = 0.0
+    page_store.store.forget_failure()
     yield
-    page_cache.store.down_until = page_cache.store.backoff = 0.0
+    page_store.store.forget_failure()
 
 
 def keys(response) -> list[str]:
@@ -66,18 +66,18 @@ def test_a_stored_page_keeps_every_header_the_site_first_sent(client, make_artic
     assert second["Content-Language"] == "en"
 
 
-def test_pages_carry_validators_and_answer_304(client, make_article):
-    make_article(slug="ferry")
+def test_a_reader_who_has_the_page_gets_304_until_it_changes(client, admin_client, make_article):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
     response = client.get("/en/world/ferry/")
 
-    by_etag = client.get("/en/world/ferry/", headers={"if-none-match": response["ETag"]})
-    by_date = client.get(
-        "/en/world/ferry/", headers={"if-modified-since": response["Last-Modified"]}
-    )
+    unchanged = client.get("/en/world/ferry/", headers={"if-none-match": response["ETag"]})
+    admin_client.post(change_url(article), change_form(article, title_en="Ferry on time"))
+    changed = client.get("/en/world/ferry/", headers={"if-none-match": response["ETag"]})
 
-    assert response.status_code == 200 and response["ETag"].startswith('"')
-    assert by_etag.status_code == 304 and by_date.status_code == 304
-    assert by_etag.content == b""
+    assert response["ETag"].startswith('"')
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert changed.status_code == 200
+    assert page(changed).select_one("main h1").get_text() == "Ferry on time"
 
 
 def test_browsers_ask_again_and_cdns_keep_pages_for_a_while(client, make_article):
@@ -307,9 +307,76 @@ def test_cdns_keep_a_page_no_later_than_the_next_scheduled_article(client, make_
 def test_an_article_leaves_the_news_sitemap_two_days_after_it_was_published(client, make_article):
     with time_machine.travel(at(2026, 6, 1, 9, 0), tick=False):
         make_article(slug="ferry", title_en="Ferry news", published_at=at(2026, 6, 1, 8))
-        assert "Ferry news" in client.get("/sitemap-news.xml").content.decode()
+    with time_machine.travel(at(2026, 6, 2, 9, 0), tick=False):
+        client.get("/sitemap-news.xml")  # stored less than a day before the moment it leaves
+    with time_machine.travel(at(2026, 6, 3, 7, 59), tick=False):
+        before = client.get("/sitemap-news.xml")
     with time_machine.travel(at(2026, 6, 3, 8, 1), tick=False):
-        assert "Ferry news" not in client.get("/sitemap-news.xml").content.decode()
+        after = client.get("/sitemap-news.xml")
+
+    assert before["X-Page-Cache"] == "hit" and b"Ferry news" in before.content
+    assert b"Ferry news" not in after.content
+
+
+def test_a_change_made_while_a_page_is_rendered_is_not_hidden_by_it(client, make_article):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+
+    def correct_meanwhile(sender, template, **kwargs):
+        if template.name == "articles/article.html" and article.title_en == "Ferry delayed":
+            article.title_en = "Ferry on time"
+            revisions.save_article(article)  # commits while the old title is being rendered
+
+    template_rendered.connect(correct_meanwhile)
+    try:
+        during = client.get("/en/world/ferry/")
+    finally:
+        template_rendered.disconnect(correct_meanwhile)
+    after = [client.get("/en/world/ferry/") for _ in range(2)]
+
+    assert page(during).select_one("main h1").get_text() == "Ferry delayed"
+    assert "private" in during["Cache-Control"]  # kept by no shared cache
+    assert [page(r).select_one("main h1").get_text() for r in after] == ["Ferry on time"] * 2
+    assert [r["X-Page-Cache"] for r in after] == ["miss", "hit"]
+
+
+def test_a_new_translation_reaches_the_feed_in_its_language(client, admin_client, make_article):
+    make_article(slug="older")
+    article = make_article(slug="ferry", title_en="", summary_en="", body_en="")
+    assert "Ferry" not in client.get("/en/feed/").content.decode()
+
+    admin_client.post(
+        change_url(article),
+        change_form(article, title_en="Ferry in English", body_en="The ferry, in English."),
+    )
+
+    assert "Ferry in English" in client.get("/en/feed/").content.decode()
+
+
+def test_deleting_an_article_takes_it_off_every_page(client, admin_client, make_article):
+    article = make_article(slug="gone", title_en="Soon gone")
+    for address in ("/en/", "/en/world/", "/en/world/gone/"):
+        client.get(address)
+
+    admin_client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+
+    assert client.get("/en/world/gone/").status_code == 404
+    for address in ("/en/", "/en/world/"):
+        assert "Soon gone" not in client.get(address).content.decode(), address
+
+
+def test_publishing_several_at_once_puts_each_on_the_lists(client, admin_client, make_article):
+    from .desk import bulk
+
+    drafts = [
+        make_article(slug=f"draft-{n}", title_en=f"Draft {n}", status=Article.Status.REVIEW)
+        for n in range(2)
+    ]
+    client.get("/en/")
+
+    bulk(admin_client, "publish", *drafts)
+
+    front = client.get("/en/").content.decode()
+    assert "Draft 0" in front and "Draft 1" in front
 
 
 def test_editors_are_never_served_or_sent_stored_pages(client, admin_client, make_article):
@@ -372,12 +439,12 @@ def test_a_new_site_name_reaches_every_stored_page(client, make_article, setting
     client.get("/en/world/ferry/")
 
     settings.SITE_NAME = "The Harbour Gazette"  # a new release's settings, in new processes
-    page_cache.release.cache_clear()
+    page_store.release.cache_clear()
     caches["fragments"].clear()
     try:
         shown = page(client.get("/en/world/ferry/"))
     finally:
-        page_cache.release.cache_clear()
+        page_store.release.cache_clear()
 
     assert shown.select_one('meta[property="og:site_name"]')["content"] == "The Harbour Gazette"
 
@@ -472,7 +539,8 @@ def test_a_document_is_stored_per_language_the_site_chose(client, make_article):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_many_readers_ask_for_at_once_is_rendered_once(make_article):
+def test_a_page_many_readers_ask_for_at_once_is_rendered_once(make_article, monkeypatch):
+    monkeypatch.setattr(page_store, "RENDER_WAIT", 30)  # however slow the machine
     for number in range(12):
         make_article(slug=f"report-{number}")
     renders = []
@@ -558,7 +626,11 @@ def test_when_the_cache_cannot_be_reached_readers_get_pages_and_editors_save(
     article = make_article(slug="ferry", title_en="Ferry delayed")
 
     saved = admin_client.post(change_url(article), change_form(article, title_en="Ferry late"))
-    with caplog.at_level(logging.WARNING, logger="newsroom.page_cache"):
+    # Within one second: Redis is left alone that long after a failure.
+    with (
+        time_machine.travel(timezone.now(), tick=False),
+        caplog.at_level(logging.WARNING, logger="newsroom.page_store"),
+    ):
         answers = [client.get("/en/world/ferry/") for _ in range(20)]
 
     assert saved.status_code == 302
@@ -567,7 +639,7 @@ def test_when_the_cache_cannot_be_reached_readers_get_pages_and_editors_save(
     assert [r["X-Page-Cache"] for r in answers] == ["miss"] + ["hit"] * 19
     # The first request found out the cache cannot be reached; nobody tried it again.
     assert len(unreachable_cache.connections) == 1
-    assert len([r for r in caplog.records if r.name == "newsroom.page_cache"]) == 1
+    assert len([r for r in caplog.records if r.name == "newsroom.page_store"]) == 1
 
 
 def test_the_cache_is_tried_again_later_and_less_often(client, make_article, unreachable_cache):
@@ -724,3 +796,39 @@ def test_a_page_that_names_nothing_it_shows_is_never_stored(client, make_article
 
     assert (first.content, second.content) == (b"1 articles", b"2 articles")
     assert "X-Page-Cache" not in second and "public" not in second.get("Cache-Control", "")
+
+
+def claimed_by_another_worker(path: str) -> None:
+    """As if another worker had begun rendering ``path`` (and were still at it)."""
+    from django.test import RequestFactory
+
+    page_store.store.claim(page_store.page_address(RequestFactory().get(path)))
+
+
+def test_while_a_list_is_rendered_again_readers_get_it_as_it_was_for_a_second_at_most(
+    client, make_article, monkeypatch
+):
+    from newsroom.page_cache import LISTS_LAG
+
+    monkeypatch.setattr(page_store, "RENDER_WAIT", 0.05)  # the other worker never finishes
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    client.get("/en/")
+    client.get("/en/world/ferry/")
+    article.title_en = "Ferry on time"
+    revisions.save_article(article)
+    claimed_by_another_worker("/en/")
+    claimed_by_another_worker("/en/world/ferry/")
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        meanwhile = client.get("/en/")
+        article_page = client.get("/en/world/ferry/")
+        clock.shift(LISTS_LAG + 0.1)
+        later = client.get("/en/")
+
+    # The list, as it was, while the change is less than a second old.
+    assert meanwhile["X-Page-Cache"] == "previous"
+    assert "Ferry delayed" in meanwhile.content.decode()
+    # The article itself (its text, its fingerprint) never: it waits, then renders.
+    assert page(article_page).select_one("main h1").get_text() == "Ferry on time"
+    # A second on, the list is not served as it was any more.
+    assert later["X-Page-Cache"] == "miss" and "Ferry on time" in later.content.decode()

@@ -41,7 +41,7 @@ def render_queries(client, url: str, budget: int, assert_max_num_queries) -> int
     already kept, as they are on a running server), at most ``budget``."""
     cache.clear()
     caches["pages"].clear()
-    page_cache._memo.clear()  # what each process keeps until the next change, read again
+    page_cache.forget_kept()  # what each process keeps until the next change, read again
     client.get("/en/policy/")  # another page: it reads the sections and the policy
     with assert_max_num_queries(budget), CaptureQueriesContext(connection) as queries:
         response = client.get(url)

@@ -11,7 +11,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from articles import metadata, models
-from articles.views import sections
+from articles.reader_pages import sections
 from newsroom.page_cache import memoised
 
 register = template.Library()

@@ -114,8 +114,9 @@ class Command(BaseCommand):
             ]
             with transaction.atomic():
                 Article.objects.bulk_create(rows)
+                # New sections and articles: every page may show them.
+                changes.changed(changes.SITE)
             self.progress(first + len(rows), articles, started)
-        changes.changed(changes.SITE)  # new sections and articles: every page may show them
         sys.stderr.write("\n")
         self.stdout.write(
             self.style.SUCCESS(f"{articles} generated articles in {sections} sections.")
