@@ -56,6 +56,10 @@ SCALE_DATABASE_URL = (
 )
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
 SITE, BARE, VARNISH, NGINX, UNCACHED = 8801, 8802, 8803, 8804, 8805
+VARIANTS = {
+    "the database asked on every request": {"PAGE_CACHE_LISTENS": "off"},
+    "no page kept in the process, only in Redis": {"PAGE_CACHE_MB": "0"},
+}
 SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 
 
@@ -355,6 +359,19 @@ def main() -> int:
         report["news_day_bare"] = bare(report["news_day"]["size"], f"{NEWS_DAY // 2}s")
         report["memory"] = worker_memory(servers[0])
         print(f"news day      app servers {report['news_day']['rps']:7.0f} req/s", flush=True)
+        # What each process's copies pay for: the same news day on the same address (the
+        # pages already in Redis), asking the database on every request, then keeping no page
+        # in the process.
+        report["variants"] = {}
+        stop(servers.pop(0))
+        for name, setting in VARIANTS.items():
+            variant = start(environment(**setting), SITE)
+            try:
+                report["variants"][name] = news_day(env, SITE, articles, sections)[0]
+            finally:
+                stop(variant)
+            print(f"news day      {name} {report['variants'][name]['rps']:7.0f} req/s", flush=True)
+        servers.insert(0, start(env, SITE))
 
         crawl(VARNISH, articles, sections)
         report["varnish"], report["varnish_desk"] = news_day(env, VARNISH, articles, sections)
@@ -429,7 +446,18 @@ def write_report(report: dict) -> None:
         f"{report['varnish_desk']['saves']} | nginx, static file {nginx['rps']:,.0f} | "
         f"**{edge['rps'] / nginx['rps']:.2f}** |"
     )
+    for name, result in report["variants"].items():
+        lines.append(
+            f"| app servers, {name} | {result['rps']:,.0f} | {ms(result['p50_us'])} | "
+            f"{ms(result['p99_us'])} | {result['hits'] / result['requests']:.1%} | | "
+            f"bare view {day_bare['rps']:,.0f} | {result['rps'] / day_bare['rps']:.2f} |"
+        )
     lines += [
+        "",
+        "The two rows after the first show what each process's copies buy: the same news day",
+        "with the record of changes read from the database on every request",
+        "(`PAGE_CACHE_LISTENS=off`), then with no page kept in the process's memory, only in",
+        "Redis (`PAGE_CACHE_MB=0`).",
         "",
         f"A correction took {report['news_day_desk']['median_ms']:.0f} ms to save (median; "
         f"slowest {report['news_day_desk']['slowest_ms']:.0f} ms), the record of what it",

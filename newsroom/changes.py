@@ -62,6 +62,7 @@ class Reading(NamedTuple):
     number: int  # the latest change: every change up to it has committed
     site: int  # the last change to what every page shows
     last_change: int  # the last change to any of the keys asked about (0: none ever changed)
+    since: int = 0  # what was read knows of no change before this (KnownChanges.since)
 
 
 def read(keys: Iterable[str] = ()) -> Reading:
@@ -190,7 +191,7 @@ class KnownChanges:
                 self._failed(error)
                 return None
             last = max((self.last.get(key, self.since) for key in keys), default=0)
-            return Reading(self.known, self.last.get(SITE, self.since), last)
+            return Reading(self.known, self.last.get(SITE, self.since), last, self.since)
 
     def made(self, number: int, keys: Iterable[str]) -> None:
         """This process committed change ``number``: its pages are stale here at once, not

@@ -73,6 +73,12 @@ class PageCacheMiddleware:
         reading = changes.read(page.keys if page else ())
         if page is not None and is_current(page, reading):
             return serve(request, page, "hit")
+        if page is not None and page.start < reading.since:
+            # Stored before this process began keeping its copy of the record (a restart, a
+            # new server): the database decides, once.
+            page = proven_current(request, address, entry, page, reading)
+            if page is not None:
+                return serve(request, page, "hit")
         request.page_render = Render(reading.number, reading.site)
         if not settings.PAGE_CACHE:
             return self.render(request, address, reading, state="off")
@@ -163,6 +169,18 @@ def is_current(page: StoredPage, reading: changes.Reading) -> bool:
     begun after the latest change this reading knows of is not trusted either: the record went
     back (a restored database) or this process has not heard of a change yet."""
     return reading.last_change <= page.start <= reading.number and not page.has_expired()
+
+
+def proven_current(request, address, entry, page, reading) -> StoredPage | None:
+    """``page`` if the database says nothing it shows changed since its render began, stored
+    again as current up to the latest change ``reading`` knows of (no change to its keys came
+    in between, so it is); else ``None``."""
+    if not is_current(page, changes.read_database(page.keys)):
+        return None
+    page = page._replace(start=reading.number)
+    entry.copies[variant_of(request, entry.vary)] = page
+    store.keep(address, entry)
+    return page
 
 
 def changed_lately(number: int) -> bool:

@@ -167,6 +167,12 @@ class Store:
         if self.is_shared:
             self._call(self.shared.set, address, entry, PAGE_TIMEOUT)
 
+    def keep(self, address: str, entry: Entry) -> None:
+        """Store ``entry`` as it is (a copy found current again)."""
+        self.local.set(address, entry, PAGE_TIMEOUT)
+        if self.is_shared:
+            self._call(self.shared.set, address, entry, PAGE_TIMEOUT)
+
     def claim(self, address: str) -> bool:
         """Claim the render of a page; False when another worker claimed it already."""
         return self._call(

@@ -191,3 +191,28 @@ def test_a_closed_listening_connection_sends_readers_to_the_database_until_it_is
 
     assert right_after.select_one("main h1").get_text() == "Ferry on time"
     assert listening
+
+
+def test_a_page_stored_before_the_process_listened_is_checked_once_in_the_database(
+    settings, make_article, make_section, monkeypatch, django_assert_num_queries
+):
+    make_article(slug="ferry")
+    city = make_section("city")
+    client = Client()
+    client.get("/en/world/ferry/")  # stored by a process that asked the database
+    elsewhere(lambda: make_article(section=city, slug="buses"))  # nothing the page shows
+
+    settings.PAGE_CACHE_LISTENS = True
+    known = changes.KnownChanges()
+    monkeypatch.setattr(changes, "known_changes", known)
+    try:
+        known.read([])  # listening: the process has just started
+        with time_machine.travel(timezone.now(), tick=False):
+            with django_assert_num_queries(1):
+                first = client.get("/en/world/ferry/")
+            with django_assert_num_queries(0):
+                second = client.get("/en/world/ferry/")
+    finally:
+        known.close()
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("hit", "hit")
