@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.http import http_date
 
+from newsroom.page_cache import read_query
+
 from .models import ARCHIVE, Article, Section, field_suffix
 from .pagination import rows_between
 from .reader_pages import Listing
@@ -158,6 +160,8 @@ def cached_sitemap(view):
     def sitemap(request, *args, **kwargs):
         listing = Listing(request)
         response = view(request, *args, **kwargs)
+        number = request.GET.get("p", "1")
+        read_query(response, p=int(number) if number.isdecimal() and int(number) > 1 else None)
         leaves = getattr(response, "leaves", None)
         if leaves is not None and (listing.due is None or leaves < listing.due):
             listing.due = leaves

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
-from newsroom.page_cache import show_keys
+from newsroom.page_cache import read_query, show_keys
 
 from . import search
 from .metadata import show_in_languages
@@ -29,6 +29,7 @@ class CachedPage:
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code != 200:
             return response
+        read_query(response, **self.query_read(response))
         if listing is not None:
             return listing.mark(response, *self.page_keys())
         show_keys(response, *self.page_keys())
@@ -36,6 +37,12 @@ class CachedPage:
 
     def page_keys(self) -> list[str]:
         return []
+
+    def query_read(self, response) -> dict:
+        """The query parameters the page read: the page number of a list after its first."""
+        shown = getattr(response, "context_data", None) or {}
+        number = shown["page_obj"].number if shown.get("page_obj") else 1
+        return {"page": number if number > 1 else None}
 
 
 def permanent_redirect(request, url: str) -> HttpResponsePermanentRedirect:
@@ -267,6 +274,9 @@ class SearchView(CachedPage, ListView):
 
     def page_keys(self):
         return [ARCHIVE]
+
+    def query_read(self, response) -> dict:
+        return {**super().query_read(response), "q": self.query or None}
 
     def get_queryset(self):
         """The ranked ids of every match: the page's own rows are read afterwards."""

@@ -12,7 +12,9 @@ Around that:
 - Only anonymous GET and HEAD requests for reader pages are answered and stored, and only pages
   that name what they show; signed-in people's pages are marked private. Query parameters
   reader pages do not read (``READER_QUERY_PARAMETERS``) are dropped before the page is
-  rendered, so ``?utm_source=…`` gets the same page and the same stored copy.
+  rendered, so ``?utm_source=…`` gets the same page and the same stored copy. A page is stored
+  only for the query it says it read (``read_query``: ``?page=2``, none for a first page), so a
+  made-up value or spelling (``?page=002``, ``?page=3`` on an article) is answered but not stored.
 - A response that varies (``Vary``) by language or by compression is stored once per language or
   compression it was made for; one that varies by anything else is not stored.
 - When a page has to be rendered, one worker renders it while the others asking for it wait for
@@ -112,6 +114,8 @@ class PageCacheMiddleware:
         named = response.get("Surrogate-Key", "").split()
         if not named or not is_storable(response) or variant is None:
             return response
+        if request.META.get("QUERY_STRING", "") != getattr(response, "query_read", ""):
+            return response  # a copy per made-up query would fill the store
         keys = tuple(dict.fromkeys([changes.SITE, *named]))
         response["Surrogate-Key"] = " ".join(keys)
         if not response.has_header("ETag"):
@@ -254,6 +258,17 @@ def forget_kept() -> None:
 def show_keys(response, *keys: str) -> None:
     """Name what a page shows, in the ``Surrogate-Key`` header the page cache and CDNs read."""
     response["Surrogate-Key"] = " ".join(keys)
+
+
+def read_query(response, **parameters) -> None:
+    """Say which query parameters the page read, as its own links write them (``page=2``; ``None``
+    for one at its default, such as the first page). The page is stored only for a request that
+    sent exactly those: every other spelling is answered, never given a stored copy of its own."""
+    query = QueryDict(mutable=True)
+    for name in sorted(parameters):
+        if parameters[name] is not None:
+            query[name] = str(parameters[name])
+    response.query_read = query.urlencode()
 
 
 def holds_until(response, moment) -> None:

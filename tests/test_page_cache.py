@@ -486,6 +486,28 @@ def test_a_thousand_made_up_query_strings_leave_the_store_no_bigger(client, make
     assert stored_size() == before
 
 
+def test_made_up_values_of_the_parameters_pages_read_leave_the_store_no_bigger(
+    client, make_article
+):
+    make_article(slug="ferry", title_en="Ferry returns")
+    for address in ("/en/world/ferry/", "/en/", "/en/world/", "/en/search/?q=ferry"):
+        client.get(address)
+    before = stored_size()
+
+    made_up = [
+        *(f"/en/world/ferry/?page={number}" for number in range(2, 250)),
+        *(f"/en/?q=x{number}" for number in range(250)),
+        *(f"/en/world/?page={'0' * (number % 5 + 1)}1&n={number}" for number in range(250)),
+        *(f"/en/search/?q=+ferry+&p={number}" for number in range(250)),
+    ]
+    answers = [client.get(address) for address in made_up]
+
+    assert {answer.status_code for answer in answers} == {200}
+    found = page(answers[-1]).select(".search-results .article-item__title a")
+    assert [a.get_text() for a in found] == ["Ferry returns"]
+    assert stored_size() == before
+
+
 def test_the_page_a_search_shows_keeps_its_query(client, make_article):
     make_article(slug="ferry", title_en="Ferry returns")
     make_article(slug="buses", title_en="Night buses")
