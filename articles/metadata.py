@@ -80,8 +80,9 @@ def alternates(request) -> list[tuple[str, str]]:
 def for_page(request, *, title: str, description: str, kind: str = "website", extra=()):
     language = translation.get_language()
     path = request.path
-    if request.GET.get("page") not in (None, "", "1"):
-        path = f"{path}?page={request.GET['page']}"
+    number = request.GET.get("page", "")
+    if number.isdecimal() and int(number) > 1:  # as the page's own links write it: ?page=2
+        path = f"{path}?page={int(number)}"
     canonical = absolute(request, path)
     opengraph = [
         ("og:type", kind),

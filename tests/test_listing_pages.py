@@ -96,7 +96,9 @@ def test_section_page_paginates_twenty_a_page(client, make_section, make_article
     assert titles(first) == [f"Story {n:02d}" for n in range(20)]
     assert titles(second) == [f"Story {n:02d}" for n in range(20, 25)]
     assert first.select_one('nav.pagination a[rel="next"]')["href"] == "?page=2"
-    assert second.select_one('nav.pagination a[rel="prev"]')["href"] == "?page=1"
+    assert second.select_one('nav.pagination a[rel="prev"]')["href"] == "/en/world/"
+    assert first.select_one('link[rel="canonical"]')["href"].endswith("/en/world/")
+    assert second.select_one('link[rel="canonical"]')["href"].endswith("/en/world/?page=2")
 
 
 def test_section_page_lists_only_its_own_articles(client, make_section, make_article):

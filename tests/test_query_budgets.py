@@ -130,7 +130,7 @@ def test_a_section_page_never_counts_the_section(client, make_section):
 
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert second.select_one('a[rel="next"]')["href"] == "?page=3"
-    assert second.select_one('a[rel="prev"]')["href"] == "?page=1"
+    assert second.select_one('a[rel="prev"]')["href"] == "/en/world/"
     assert last.select_one('a[rel="next"]') is None
     assert len(last.select(".article-item")) == 5
     assert client.get("/en/world/?page=4").status_code == 404

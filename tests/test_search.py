@@ -132,6 +132,8 @@ def test_results_are_paginated(client, make_section, make_article):
     assert len(first.select(".search-results li")) == 10
     assert len(last.select(".search-results li")) == 3
     assert first.select_one('nav.pagination a[rel="next"]')["href"] == "?q=harbour&page=2"
+    second = page(client.get("/en/search/", {"q": "harbour", "page": 2}))
+    assert second.select_one('nav.pagination a[rel="prev"]')["href"] == "?q=harbour"
     assert client.get("/en/search/", {"q": "harbour", "page": 9}).status_code == 404
 
 
