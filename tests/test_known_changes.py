@@ -216,3 +216,28 @@ def test_a_page_stored_before_the_process_listened_is_checked_once_in_the_databa
         known.close()
 
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("hit", "hit")
+
+
+def test_a_copy_that_outgrows_its_bound_starts_afresh_and_serves_nothing_stale(
+    copy, make_article, monkeypatch
+):
+    monkeypatch.setattr(copy, "MOST_KEYS", 3)  # a correction alone names four keys
+    make_article(slug="harbour", title_en="Harbour")
+    ferry = make_article(slug="ferry", title_en="Ferry delayed")
+    buses = make_article(slug="buses", title_en="Buses")
+    client = Client()
+    for address in ("/en/world/harbour/", "/en/world/ferry/", "/en/world/buses/"):
+        client.get(address)
+
+    # Two corrections elsewhere: the copy starts afresh after each, forgetting the first.
+    for article, title in ((ferry, "Ferry on time"), (buses, "Night buses")):
+        before = copy.read([article.page_key]).last_change
+        elsewhere(new_title(article.pk, title))
+        assert learns_of(copy, article.page_key, before)
+    shown = {slug: client.get(f"/en/world/{slug}/") for slug in ("harbour", "ferry", "buses")}
+
+    assert len(copy.last) <= 4
+    assert shown["harbour"]["X-Page-Cache"] == "hit"  # unchanged: still served as stored
+    assert page(shown["harbour"]).select_one("main h1").get_text() == "Harbour"
+    assert page(shown["ferry"]).select_one("main h1").get_text() == "Ferry on time"
+    assert page(shown["buses"]).select_one("main h1").get_text() == "Night buses"
