@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
 
 from .models import Article, Section, html_lang
+from .pagination import page_asked
 
 # OpenGraph wants territory locales.
 OPENGRAPH_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
@@ -80,9 +81,9 @@ def alternates(request) -> list[tuple[str, str]]:
 def for_page(request, *, title: str, description: str, kind: str = "website", extra=()):
     language = translation.get_language()
     path = request.path
-    number = request.GET.get("page", "")
-    if number.isdecimal() and int(number) > 1:  # as the page's own links write it: ?page=2
-        path = f"{path}?page={int(number)}"
+    number = page_asked(request)
+    if number is not None:
+        path = f"{path}?page={number}"
     canonical = absolute(request, path)
     opengraph = [
         ("og:type", kind),

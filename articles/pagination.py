@@ -26,6 +26,19 @@ def rows_of(queryset, ids) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+# No section has this many pages; a larger number would overflow the database's integers.
+MOST_PAGES = 10**6
+
+
+def page_asked(request, name: str = "page") -> int | None:
+    """The page number in ``?page=``, as the site's own links write it, when it names a page
+    after the first: ``None`` for none, the first, or anything that is not such a number."""
+    value = request.GET.get(name, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MOST_PAGES))):
+        return None
+    return int(value) if 1 < int(value) <= MOST_PAGES else None
+
+
 class IndexPage(Page):
     def __init__(self, object_list, number, paginator, *, has_next: bool):
         super().__init__(object_list, number, paginator)
@@ -45,6 +58,8 @@ class IndexPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer") from error
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number > MOST_PAGES:
+            raise EmptyPage("That page contains no results")
         return number
 
     @property

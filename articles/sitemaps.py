@@ -1,6 +1,7 @@
 """Sitemaps: an index, one sitemap per section with every language version of each page
 (hreflang alternates and ``x-default``), and a Google News sitemap of the last two days."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from django.utils.http import http_date
 from newsroom.page_cache import read_query
 
 from .models import ARCHIVE, Article, Section, field_suffix
-from .pagination import rows_between
+from .pagination import page_asked, rows_between
 from .reader_pages import Listing
 
 NEWS = "news"
@@ -153,15 +154,18 @@ def section_sitemaps() -> dict[str, Sitemap]:
     return sitemaps
 
 
-def cached_sitemap(view):
+def cached_sitemap(view=None, *, paged=False):
     """Sitemaps change with any published article (the ``archive`` key), and hold only until
-    the next scheduled article comes due (asked before anything is listed)."""
+    the next scheduled article comes due (asked before anything is listed). A ``paged`` one
+    reads ``?p=``."""
+    if view is None:
+        return functools.partial(cached_sitemap, paged=paged)
 
     def sitemap(request, *args, **kwargs):
         listing = Listing(request)
         response = view(request, *args, **kwargs)
-        number = request.GET.get("p", "1")
-        read_query(response, p=int(number) if number.isdecimal() and int(number) > 1 else None)
+        if paged:
+            read_query(response, p=page_asked(request, "p"))
         leaves = getattr(response, "leaves", None)
         if leaves is not None and (listing.due is None or leaves < listing.due):
             listing.due = leaves
@@ -175,7 +179,7 @@ def index(request):
     return sitemap_views.index(request, section_sitemaps(), sitemap_url_name="sitemap-section")
 
 
-@cached_sitemap
+@cached_sitemap(paged=True)
 def section(request, section):
     if section == NEWS:
         news = NewsSitemap()

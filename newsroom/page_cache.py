@@ -12,9 +12,10 @@ Around that:
 - Only anonymous GET and HEAD requests for reader pages are answered and stored, and only pages
   that name what they show; signed-in people's pages are marked private. Query parameters
   reader pages do not read (``READER_QUERY_PARAMETERS``) are dropped before the page is
-  rendered, so ``?utm_source=…`` gets the same page and the same stored copy. A page is stored
-  only for the query it says it read (``read_query``: ``?page=2``, none for a first page), so a
-  made-up value or spelling (``?page=002``, ``?page=3`` on an article) is answered but not stored.
+  rendered, so ``?utm_source=…`` gets the same page and the same stored copy; spaces in the
+  others are tidied (``?q=+ferry+`` is ``?q=ferry``). A page is stored only for the query it
+  says it read, as its own links write it (``read_query``: ``?page=2``, none for a first page),
+  so another spelling (``?page=002``, ``?page=3`` on an article) is answered but not stored.
 - A response that varies (``Vary``) by language or by compression is stored once per language or
   compression it was made for; one that varies by anything else is not stored.
 - When a page has to be rendered, one worker renders it while the others asking for it wait for
@@ -115,7 +116,7 @@ class PageCacheMiddleware:
         if not named or not is_storable(response) or variant is None:
             return response
         if request.META.get("QUERY_STRING", "") != getattr(response, "query_read", ""):
-            return response  # a copy per made-up query would fill the store
+            return response  # another spelling (?page=002, ?page=3 on an article): not stored
         keys = tuple(dict.fromkeys([changes.SITE, *named]))
         response["Surrogate-Key"] = " ".join(keys)
         if not response.has_header("ETag"):
@@ -162,8 +163,11 @@ def keep_reader_parameters(request) -> None:
         return
     kept = QueryDict(mutable=True)
     for name in sorted(request.GET):
-        if name in settings.READER_QUERY_PARAMETERS:
-            kept.setlist(name, request.GET.getlist(name))
+        # Words and numbers: runs of spaces are one, and ?q= or ?q=+ asks for nothing.
+        values = [" ".join(value.split()) for value in request.GET.getlist(name)]
+        values = [value for value in values if value]
+        if name in settings.READER_QUERY_PARAMETERS and values:
+            kept.setlist(name, values)
     request.META["QUERY_STRING"] = kept.urlencode()
     request.GET = QueryDict(request.META["QUERY_STRING"])
 

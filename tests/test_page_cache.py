@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, Section
+from articles.sitemaps import SectionSitemap
 from newsroom import page_store
 from newsroom.models import PageKey
 
@@ -506,6 +507,62 @@ def test_made_up_values_of_the_parameters_pages_read_leave_the_store_no_bigger(
     found = page(answers[-1]).select(".search-results .article-item__title a")
     assert [a.get_text() for a in found] == ["Ferry returns"]
     assert stored_size() == before
+
+
+@pytest.mark.parametrize(
+    "asked, stored",
+    [
+        ("/en/search/?q=+ferry+", "/en/search/?q=ferry"),
+        ("/zh-hans/search/?q=港口\u3000天气", "/zh-hans/search/?q=港口 天气"),
+        ("/en/search/?q=++", "/en/search/"),
+        ("/en/world/?page=+", "/en/world/"),
+        ("/sitemap-world.xml?p=2", "/sitemap-world.xml?p=2"),
+    ],
+)
+def test_spaces_in_what_a_page_reads_do_not_make_another_copy(
+    client, make_article, monkeypatch, asked, stored
+):
+    monkeypatch.setattr(SectionSitemap, "limit", 2)
+    for number in range(3):
+        make_article(slug=f"ferry-{number}", title_en="Ferry returns")
+    client.get(stored)
+    answer = client.get(asked)
+
+    assert answer["X-Page-Cache"] == "hit"
+
+
+def test_a_page_read_in_no_query_is_stored_only_at_its_own_address(client, make_article):
+    make_article(slug="ferry")
+    client.get("/sitemap.xml")
+    before = stored_size()
+
+    answers = [client.get(f"/sitemap.xml?p={number}") for number in range(2, 30)]
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert stored_size() == before
+
+
+def test_an_empty_search_is_the_search_page(client, make_article):
+    make_article(slug="ferry")
+    client.get("/en/search/")
+
+    assert client.get("/en/search/?q=")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize(
+    "address, status",
+    [
+        ("/en/?page=" + "1" * 4301, 200),
+        ("/en/world/ferry/?page=" + "1" * 4301, 200),
+        ("/en/world/?page=" + "9" * 30, 404),
+        ("/en/no-such-section/x/?page=" + "1" * 4301, 404),
+        ("/sitemap.xml?p=" + "1" * 4301, 200),
+    ],
+)
+def test_page_numbers_too_long_for_any_page_are_answered(client, make_article, address, status):
+    make_article(slug="ferry")
+
+    assert client.get(address, follow=True).status_code == status
 
 
 def test_the_page_a_search_shows_keeps_its_query(client, make_article):
