@@ -31,8 +31,8 @@ MOST_PAGES = 10**6
 
 
 def page_asked(request, name: str = "page") -> int | None:
-    """The page number in ``?page=``, as the site's own links write it, when it names a page
-    after the first: ``None`` for none, the first, or anything that is not such a number."""
+    """The page number in ``?page=`` (or ``?<name>=``), as the site's own links write it, when
+    it names a page after the first: ``None`` for none, the first, or anything else."""
     value = request.GET.get(name, "")
     if not (value.isascii() and value.isdigit() and len(value) <= len(str(MOST_PAGES))):
         return None
