@@ -45,6 +45,7 @@ from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Greatest
 
 from . import purges
+from .backoff import Backoff
 from .models import ChangeCounter, PageKey
 
 logger = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class KnownChanges:
 
     CHECK_EVERY = 1.0  # seconds between asking the database for the latest change number
     MOST_KEYS = 100_000  # keys kept before starting afresh
-    RETRY, RETRY_MOST = 1.0, 30.0  # seconds before listening again after a failure, doubling
+    RETRY = 1.0  # seconds before listening again after a failure (doubling, up to 30)
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -177,13 +178,13 @@ class KnownChanges:
         self.known = self.since = 0
         self.last: dict[str, int] = {}
         self.checked = 0.0
-        self._retry_at, self._retry_after = 0.0, 0.0
+        self._retry = Backoff(first=self.RETRY)
 
     def read(self, keys: Iterable[str]) -> Reading | None:
         """Like :func:`read_database`; ``None`` when the copy cannot be kept current now (no
         listening connection): then the database must be asked."""
         with self._lock:
-            if time.time() < self._retry_at:
+            if not self._retry.is_ready():
                 return None
             try:
                 self._keep_current()
@@ -235,9 +236,8 @@ class KnownChanges:
             self.checked, self._started = time.time(), True
         else:  # listening again: what was said meanwhile is in the database
             self._catch_up()
-        if self._retry_after:
+        if self._retry.worked():
             logger.warning("Listening for changes again: stored pages are served without a query.")
-            self._retry_after = 0.0
 
     def _check(self) -> None:
         """Ask the database. Behind means a notification went missing (or is on its way):
@@ -275,10 +275,7 @@ class KnownChanges:
 
     def _failed(self, error: Exception) -> None:
         self._close()
-        first = not self._retry_after
-        self._retry_after = min(self.RETRY_MOST, self._retry_after * 2 or self.RETRY)
-        self._retry_at = time.time() + self._retry_after
-        if first:
+        if self._retry.failed():
             logger.error(
                 "Cannot listen for changes (%s: %s): the database is asked on every request "
                 "until listening works again.",

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.utils import translation
 
+from .backoff import Backoff
 from .memory_cache import MemoryCache
 
 logger = logging.getLogger(__name__)
@@ -115,16 +116,13 @@ class Store:
     """The pages kept in this process and in Redis (see the module's docstring). A page found
     in Redis is kept in the process too.
 
-    After Redis fails it is left alone for a while (``BACKOFF``, doubling up to
-    ``BACKOFF_MAX``) rather than costing every request a timeout, and the failure is logged
-    once, not per request; the pages the process keeps are still served meanwhile.
+    After Redis fails it is left alone for a while (a second, doubling up to half a minute:
+    newsroom/backoff.py) rather than costing every request a timeout, and the failure is
+    logged once, not per request; the pages the process keeps are still served meanwhile.
     """
 
-    BACKOFF, BACKOFF_MAX = 1.0, 30.0
-
     def __init__(self):
-        self.down_until = 0.0
-        self.backoff = 0.0
+        self.backoff = Backoff()
 
     @property
     def local(self):
@@ -140,12 +138,9 @@ class Store:
     def is_shared(self) -> bool:
         return not isinstance(self.shared, MemoryCache)
 
-    def is_available(self) -> bool:
-        return time.time() >= self.down_until
-
     def forget_failure(self) -> None:
         """Try Redis again on the next request (the test suite starts each test so)."""
-        self.down_until = self.backoff = 0.0
+        self.backoff.worked()
 
     def get(self, address: str) -> Entry | None:
         entry = self.local.get(address)
@@ -205,29 +200,25 @@ class Store:
         return rendered_since(self._call(self.shared.get, address), request, start)
 
     def _call(self, operation, *args, default=None):
-        if not self.is_available():
+        if not self.backoff.is_ready():
             return default
         try:
             result = operation(*args)
         except Exception as error:  # whatever the backend raises when it cannot be reached
             self._failed(error)
             return default
-        if self.backoff:
+        if self.backoff.worked():
             logger.warning("The page cache answers again.")
-            self.backoff = 0.0
         return result
 
     def _failed(self, error: Exception) -> None:
-        first = not self.backoff
-        self.backoff = min(self.BACKOFF_MAX, self.backoff * 2 or self.BACKOFF)
-        self.down_until = time.time() + self.backoff
-        if first:
+        if self.backoff.failed():
             logger.error(
                 "The page cache cannot be reached (%s: %s): pages are rendered without it, and "
                 "it is tried again in %.0f s, then less and less often.",
                 type(error).__name__,
                 error,
-                self.backoff,
+                self.backoff.wait,
             )
 
 
