@@ -59,6 +59,14 @@ def normalize_body(text: str | None) -> str:
     return "\n".join(lines)
 
 
+def normalize_field(field: str, text: str | None) -> str:
+    """A translated field's text as it is stored: the body as :func:`normalize_body` gives it,
+    other fields with ``\n`` line ends (browsers send ``\r\n``)."""
+    if field == "body":
+        return normalize_body(text)
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def find_language_marker(body: str | None) -> int | None:
     """The 1-based line of ``body`` that starts with ``<!-- lang:``, or None: such a line would
     split the document, so a body may not contain one."""

@@ -493,17 +493,23 @@ class Article(Versioned):
         """Set the row's own derived fields: the canonical bodies, the date to the second (the
         document's precision), the fingerprint of the published text, the search terms and
         the rendered bodies. ``save()`` calls it; bulk writers call it themselves."""
-        for code in language_codes():
-            field = f"body_{field_suffix(code)}"
-            value = getattr(self, field)
-            if value is not None:
-                setattr(self, field, documents.normalize_body(value))
+        self.normalize_texts()
         if self.published_at is not None:
             self.published_at = self.published_at.replace(microsecond=0)
         self.fingerprint = self.compute_fingerprint() if self.is_published else ""
         html = {code: render_markdown(self.language_version(code).body) for code in self.languages}
         self.rendered = {"fingerprint": self.fingerprint, "html": html} if self.fingerprint else {}
         self.search_title, self.search_body = self.search_texts()
+
+    def normalize_texts(self) -> None:
+        """Store every translated text with ``\n`` line ends and the body as its document
+        holds it, whatever a browser or a script sent."""
+        for code in language_codes():
+            for field in ("title", "summary", "body"):
+                name = f"{field}_{field_suffix(code)}"
+                value = getattr(self, name)
+                if value is not None:
+                    setattr(self, name, documents.normalize_field(field, value))
 
     @property
     def is_scheduled(self) -> bool:

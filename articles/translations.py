@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import documents
 from .models import Article, field_suffix, has_text, language_codes
 
 TEXT_FIELDS = ("title", "summary", "body")
@@ -45,6 +46,12 @@ def text(article: Article, field: str, code: str) -> str:
     return getattr(article, f"{field}_{field_suffix(code)}") or ""
 
 
+def same_text(field: str, old: str, new: str) -> bool:
+    """Whether two texts of ``field`` are the same once stored (line ends and the body's
+    outer blank lines do not count)."""
+    return documents.normalize_field(field, old) == documents.normalize_field(field, new)
+
+
 def updated_marks(before: Article | None, after: Article, version: int) -> dict:
     """``after``'s marks once saved as ``version``, given the row as it was ``before``.
 
@@ -61,9 +68,11 @@ def updated_marks(before: Article | None, after: Article, version: int) -> dict:
             new = text(after, field, code)
             if not has_text(new):
                 field_marks.pop(code, None)
-            elif not has_text(old) or (old != new and _is_behind(field_marks, code)):
+            elif same_text(field, old, new):
+                continue
+            elif not has_text(old) or _is_behind(field_marks, code):
                 catching_up.append(code)
-            elif old != new:
+            else:
                 field_marks[code] = version
         for code in catching_up:
             others = [mark for other, mark in field_marks.items() if other != code]

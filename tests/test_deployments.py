@@ -41,7 +41,7 @@ def correct_elsewhere(environment: dict, folder: Path) -> None:
         .replace(b"The river ferry sails again", b"The river ferry is back")
     )
     (folder / "ferry.md").write_bytes(corrected)
-    manage(environment, "import_articles", str(folder / "ferry.md"))
+    manage(environment, "import_articles", "--update", str(folder / "ferry.md"))
 
 
 def many_readers(url: str, readers: int = 6, each: int = 5) -> list:

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.models import Article, Section
+from articles import revisions
+from articles.models import Article, Revision, Section
 
 DEMO = Path(__file__).resolve().parent.parent / "articles" / "demo"
 
@@ -60,18 +61,73 @@ def test_import_creates_a_missing_section_named_after_its_slug(db, tmp_path, exa
     assert article.fingerprint == "303e61604e9d4bc89a34b895714d4d8a0f21f06c"
 
 
-def test_import_updates_an_existing_article_by_section_and_slug(
+def test_an_identical_document_changes_nothing(db, tmp_path, example_document):
+    (tmp_path / "ferry.md").write_bytes(example_document)
+    run("import_articles", str(tmp_path / "ferry.md"))
+    article = Article.objects.get()
+    before = (article.version, article.fingerprint, article.revisions.count(), article.updated_at)
+
+    output = run("import_articles", str(tmp_path / "ferry.md"))
+
+    article.refresh_from_db()
+    assert "0 created, 0 updated, 1 unchanged" in output
+    after = (article.version, article.fingerprint, article.revisions.count(), article.updated_at)
+    assert after == before
+
+
+def test_a_document_that_would_change_an_article_is_refused_with_what_it_changes(
     db, tmp_path, make_section, make_article, example_document
 ):
-    make_article(section=make_section("world"), slug="river-ferry-returns", title_en="Old title")
+    make_article(section=make_section("world"), slug="river-ferry-returns", title_en="Corrected")
+    other = example_document.replace(b"river-ferry-returns", b"night-buses")
+    (tmp_path / "ferry.md").write_bytes(example_document)
+    (tmp_path / "buses.md").write_bytes(other)
+
+    with pytest.raises(CommandError) as error:
+        run("import_articles", str(tmp_path))
+
+    message = str(error.value)
+    assert "Nothing was imported" in message and "--update" in message
+    assert f"{tmp_path / 'ferry.md'}: would change world/river-ferry-returns" in message
+    assert "title (English)" in message and "body (English)" in message
+    assert "buses.md" not in message  # a new article is not a problem, but it waits too
+    assert Article.objects.get().title_en == "Corrected"
+
+
+def test_update_replaces_an_article_without_showing_the_importer_s_note(
+    client, db, tmp_path, example_article, example_document
+):
+    corrected = example_document.replace(b"sails again", b"is back")
+    (tmp_path / "ferry.md").write_bytes(corrected)
+
+    output = run("import_articles", "--update", str(tmp_path / "ferry.md"))
+
+    example_article.refresh_from_db()
+    assert "0 created, 1 updated" in output
+    assert example_article.title_en == "The river ferry is back"
+    assert example_article.revisions.count() == 2
+    for language in ("en", "zh-hans"):
+        page = client.get(f"/{language}/world/river-ferry-returns/").content.decode()
+        assert "Imported from" not in page
+    assert example_article.revisions.order_by("-number")[0].note == "Imported from ferry.md"
+
+
+def test_a_document_finds_its_article_after_the_desk_moved_its_section(
+    admin_client, db, tmp_path, example_article, example_document
+):
+    section = example_article.section
+    form = {
+        "name_zh_hans": "国际", "name_en": "World", "description_zh_hans": "", "description_en": "",
+        "slug": "world-news", "position": 0, "is_visible": "on", "base_version": section.version,
+    }  # fmt: skip
+    admin_client.post(f"/admin/articles/section/{section.pk}/change/", form)
     (tmp_path / "ferry.md").write_bytes(example_document)
 
     output = run("import_articles", str(tmp_path / "ferry.md"))
 
+    assert "0 created, 0 updated, 1 unchanged" in output
+    assert list(Section.objects.values_list("slug", flat=True)) == ["world-news"]
     assert Article.objects.count() == 1
-    assert Article.objects.get().title_en == "The river ferry sails again"
-    assert Article.objects.get().summary_en == ""  # the document has none: nothing stale stays
-    assert "0 created, 1 updated" in output
 
 
 def test_import_as_draft_keeps_articles_from_readers(client, db, tmp_path, example_document):
@@ -171,3 +227,28 @@ def test_demo_content_loads_twice_without_duplicates(db):
     run("load_demo")
 
     assert Article.objects.count() == len(files_under(DEMO))
+
+
+def test_loading_the_demo_again_keeps_what_editors_changed(admin_client, client, db):
+    run("load_demo")
+    city = Section.objects.get(slug="city")
+    form = {
+        "name_zh_hans": city.name_zh_hans, "name_en": city.name_en, "description_zh_hans": "",
+        "description_en": "", "slug": "our-city", "position": city.position,
+        "is_visible": "on", "base_version": city.version,
+    }  # fmt: skip
+    assert admin_client.post(f"/admin/articles/section/{city.pk}/change/", form).status_code == 302
+    article = Article.objects.published().filter(section=city).exclude(title_en="").first()
+    article.title_en = "Corrected by the desk"
+    revisions.save_article(article, note="Fixed the headline.")
+    counts = (Section.objects.count(), Article.objects.count(), Revision.objects.count())
+
+    output = run("load_demo")
+
+    article.refresh_from_db()
+    assert "not loaded" in output
+    assert article.title_en == "Corrected by the desk"
+    assert (Section.objects.count(), Article.objects.count(), Revision.objects.count()) == counts
+    assert not Section.objects.filter(slug="city").exists()
+    page = client.get(f"/en/our-city/{article.slug}/").content.decode()
+    assert "Corrected by the desk" in page and "Imported from" not in page

@@ -206,7 +206,7 @@ def test_a_change_made_outside_the_desk_is_served_on_the_next_request(
     # An import.
     client.get("/en/world/river-ferry-returns/")
     (tmp_path / "ferry.md").write_bytes(example_document.replace(b"sails again", b"is back"))
-    call_command("import_articles", str(tmp_path / "ferry.md"), stdout=io.StringIO())
+    call_command("import_articles", "--update", str(tmp_path / "ferry.md"), stdout=io.StringIO())
     imported = page(client.get("/en/world/river-ferry-returns/"))
 
     assert "Ferry on time" in from_shell and "Ferry delayed" not in from_shell

@@ -46,6 +46,37 @@ def test_changing_one_language_marks_the_other_possibly_out_of_date(
     assert len(form.select('input[name="confirm_translations"]')) == 1
 
 
+@pytest.mark.parametrize(
+    ("field", "changed", "cell"),
+    [
+        ("body_en", "Second paragraph, rewritten.", "中 ⚠ · EN ✓"),
+        ("body_zh_hans", "第二段改写了。", "中 ✓ · EN ⚠"),
+        ("summary_en", "Its second line, rewritten.", "中 ⚠ · EN ✓"),
+    ],
+)
+def test_a_browser_s_line_ends_mark_only_the_language_that_did_not_change(
+    admin_client, make_article, field, changed, cell
+):
+    """Browsers send every textarea with \r\n line ends, the one that was not touched too."""
+    article = make_article(
+        body_zh_hans="第一段。\n\n第二段。",
+        body_en="First paragraph.\n\nSecond paragraph.",
+        summary_zh_hans="第一行\n第二行",
+        summary_en="First line\nSecond line",
+    )
+    sent = {
+        name: getattr(article, name).replace("\n", "\r\n")
+        for name in ("body_zh_hans", "body_en", "summary_zh_hans", "summary_en")
+    }
+    first, _rest = sent[field].rsplit("\r\n", 1)
+    sent[field] = f"{first}\r\n{changed}"
+
+    edit(admin_client, article, **sent)
+
+    assert languages_cell(admin_client, article) == cell
+    assert "\r" not in article.summary_en + article.body_en + article.summary_zh_hans
+
+
 def test_editing_the_other_language_clears_the_mark(admin_client, make_article):
     article = make_article()
     edit(admin_client, article, body_en="A new English body.")

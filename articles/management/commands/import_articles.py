@@ -1,16 +1,31 @@
-"""Create or update articles from article documents (files, or folders of ``.md`` files).
+"""Create articles from article documents (files, or folders of ``.md`` files), and update
+existing ones only when asked.
 
 Every file is read and checked before anything is written; one bad file changes nothing, and its
-message names the file, the line and the problem.
+message names the file, the line and the problem. An article the desk already has is never
+overwritten silently: a document identical to it changes nothing (no revision, no new
+fingerprint), and one that differs is refused with what it would change unless ``--update`` is
+given. An article is found by its section and slug, or by an address it or its section had
+before (a section renamed in the desk does not come back as a duplicate).
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from articles import documents, revisions
-from articles.models import Article, Section, field_suffix, language_codes
+from articles import documents, revisions, translations
+from articles.models import (
+    Article,
+    ArticleAlias,
+    Section,
+    SectionAlias,
+    field_suffix,
+    language_codes,
+)
 from newsroom import changes
 
 
@@ -19,10 +34,26 @@ class ImportProblem(Exception):
         super().__init__(f"{path}:{line}: {message}")
 
 
+@dataclass
+class Planned:
+    """One document and what importing it does."""
+
+    path: Path
+    document: documents.ArticleDocument
+    section: Section  # unsaved when the import creates it
+    article: Article  # the existing article with the document's text set, or a new one
+    differences: list[str]  # what would change in an existing article; empty if identical
+
+    @property
+    def is_new(self) -> bool:
+        return self.article.pk is None
+
+
 class Command(BaseCommand):
     help = (
-        "Import article documents (DESIGN.md format) as published articles, creating or updating "
-        "them by section and slug."
+        "Import article documents (DESIGN.md format) as published articles. New articles are "
+        "created; an existing one (same section and slug) is left alone when identical and "
+        "replaced only with --update."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +61,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--draft", action="store_true", help="import as drafts instead of publishing"
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="replace existing articles whose text, time or status the documents change "
+            "(each keeps its history; readers see it as corrected)",
+        )
 
-    def handle(self, *args, paths, draft=False, **options):
+    def handle(self, *args, paths, draft=False, update=False, **options):
         files = self.collect_files([Path(p) for p in paths])
         problems, parsed = [], []
         for path in files:
@@ -39,18 +76,29 @@ class Command(BaseCommand):
                 parsed.append((path, self.read(path)))
             except ImportProblem as problem:
                 problems.append(str(problem))
-        if not problems:
-            problems = self.check_against_database(parsed, draft=draft)
         if problems:
-            raise CommandError(
-                "Nothing was imported:\n" + "\n".join(f"  {problem}" for problem in problems)
+            raise nothing_imported(problems)
+        plans, problems = self.plan(parsed, draft=draft)
+        if problems:
+            raise nothing_imported(problems)
+        changing = [plan for plan in plans if not plan.is_new and plan.differences]
+        if changing and not update:
+            raise nothing_imported(
+                [
+                    f"{plan.path}: would change {address(plan.article)}: "
+                    + ", ".join(plan.differences)
+                    for plan in changing
+                ],
+                advice="These articles are in the desk already, perhaps corrected by an editor. "
+                "Run again with --update to replace them with the documents.",
             )
         with changes.batch():  # one transaction, recorded as one change
-            created, updated = self.write(parsed, draft=draft)
+            created, updated = self.write(plans)
         state = "drafts" if draft else "published"
-        summary = f"{created} created, {updated} updated"
+        unchanged = len(plans) - created - updated
+        summary = f"{created} created, {updated} updated, {unchanged} unchanged"
         self.stdout.write(
-            self.style.SUCCESS(f"Imported {len(parsed)} article(s) as {state}: {summary}.")
+            self.style.SUCCESS(f"Imported {len(plans)} article(s) as {state}: {summary}.")
         )
 
     def collect_files(self, paths: list[Path]) -> list[Path]:
@@ -77,72 +125,125 @@ class Command(BaseCommand):
         except documents.DocumentError as error:
             raise ImportProblem(path, error.line, error.message) from error
 
-    def check_against_database(self, parsed, *, draft: bool) -> list[str]:
-        """Run the model's own validation on every article before any is saved."""
-        problems = []
-        seen: dict[tuple[str, str], Path] = {}
+    def plan(self, parsed, *, draft: bool) -> tuple[list[Planned], list[str]]:
+        """What each document does, checked by the model's own validation before any is
+        saved."""
+        plans, problems = [], []
+        seen: dict[int | tuple[str, str], Path] = {}
+        new_sections: dict[str, Section] = {}
         for path, document in parsed:
-            key = (document.section, document.slug)
-            if key in seen:
-                problems.append(f"{path}:1: the same article as {seen[key]} ({'/'.join(key)})")
-                continue
-            seen[key] = path
-            section = Section.objects.filter(slug=document.section).first()
+            section = find_section(document.section) or new_sections.get(document.section)
             if section is None:
-                section = self.new_section(document.section)
+                section = new_sections[document.section] = new_section(document.section)
                 try:
                     section.full_clean()
                 except ValidationError as error:
                     problems.append(f"{path}:2: section {document.section!r}: {_join(error)}")
                     continue
-            article = self.article_for(section, document, draft=draft)
+            article = find_article(section, document)
+            key = article.pk if article else (document.section, document.slug)
+            if key in seen:
+                problems.append(f"{path}:1: the same article as {seen[key]}")
+                continue
+            seen[key] = path
+            plan = planned(path, document, section, article, draft=draft)
             is_new_section = section.pk is None
             try:
-                article.full_clean(
+                plan.article.full_clean(
                     exclude=["section"] if is_new_section else None,
                     validate_unique=not is_new_section,
                     validate_constraints=not is_new_section,
                 )
             except ValidationError as error:
                 problems.append(f"{path}:1: {_join(error)}")
-        return problems
+            plans.append(plan)
+        return plans, problems
 
-    def write(self, parsed, *, draft: bool) -> tuple[int, int]:
+    def write(self, plans: list[Planned]) -> tuple[int, int]:
         created = updated = 0
-        for path, document in parsed:
-            section = Section.objects.filter(slug=document.section).first()
-            if section is None:
-                section = self.new_section(document.section)
-                section.save()
+        for plan in plans:
+            if plan.section.pk is None:
+                plan.section.save()
                 changes.changed(changes.SITE)  # the navigation shows it
-                self.stdout.write(f"Created section {section.slug!r} named {section.name_en!r}.")
-            article = self.article_for(section, document, draft=draft)
-            is_new = article.pk is None
-            revisions.save_article(article, note=f"Imported from {path.name}")
-            created += is_new
-            updated += not is_new
+                self.stdout.write(f"Created section {plan.section.slug!r} named "
+                                  f"{plan.section.name_en!r}.")  # fmt: skip
+            if not plan.is_new and not plan.differences:
+                continue
+            plan.article.section = plan.section
+            revisions.save_article(
+                plan.article, note=f"Imported from {plan.path.name}", is_public_note=False
+            )
+            created += plan.is_new
+            updated += not plan.is_new
         return created, updated
 
-    @staticmethod
-    def new_section(slug: str) -> Section:
-        return Section(slug=slug, name_en=slug.replace("-", " ").title())
 
-    @staticmethod
-    def article_for(section: Section, document: documents.ArticleDocument, *, draft: bool):
-        article = None
-        if section.pk is not None:
-            article = Article.objects.filter(section=section, slug=document.slug).first()
-        article = article or Article(section=section, slug=document.slug)
-        # The document is all of the article: a language it leaves out is emptied.
-        for code in language_codes():
-            version = document.versions.get(code, documents.LanguageVersion("", "", ""))
-            suffix = field_suffix(code)
-            setattr(article, f"title_{suffix}", version.title)
-            setattr(article, f"summary_{suffix}", version.summary)
-            setattr(article, f"body_{suffix}", version.body)
-        article.published_at = document.published
-        article.status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
-        return article
+def nothing_imported(problems: list[str], advice: str = "") -> CommandError:
+    lines = ["Nothing was imported:", *(f"  {problem}" for problem in problems)]
+    return CommandError("\n".join(lines + ([advice] if advice else [])))
+
+
+def find_section(slug: str) -> Section | None:
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        moved = SectionAlias.objects.select_related("section").filter(slug=slug).first()
+        section = moved.section if moved else None
+    return section
+
+
+def new_section(slug: str) -> Section:
+    return Section(slug=slug, name_en=slug.replace("-", " ").title())
+
+
+def find_article(section: Section, document: documents.ArticleDocument) -> Article | None:
+    """The article the document is about: at its address, or one that moved from it."""
+    if section.pk is None:
+        return None
+    article = Article.objects.filter(section=section, slug=document.slug).first()
+    if article is None:
+        moved = ArticleAlias.objects.filter(
+            section_slug__in=[document.section, section.slug], slug=document.slug
+        ).first()
+        article = Article.objects.filter(pk=moved.article_id).first() if moved else None
+    return article
+
+
+def planned(path, document, section, existing: Article | None, *, draft: bool) -> Planned:
+    article = existing or Article(section=section, slug=document.slug)
+    before = (revisions.texts_of(article), article.status, article.published_at)
+    # The document is all of the article: a language it leaves out is emptied.
+    for code in language_codes():
+        version = document.versions.get(code, documents.LanguageVersion("", "", ""))
+        suffix = field_suffix(code)
+        setattr(article, f"title_{suffix}", version.title)
+        setattr(article, f"summary_{suffix}", version.summary)
+        setattr(article, f"body_{suffix}", version.body)
+    article.published_at = document.published
+    article.status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
+    differences = differences_between(before, article) if existing else []
+    return Planned(path, document, section, article, differences)
+
+
+def differences_between(before: tuple, after: Article) -> list[str]:
+    """What a reader or an editor would see change, in words. ``before`` is the article's
+    texts, status and time as they were."""
+    texts, status, published_at = before
+    found = []
+    with translation.override("en"):  # the command speaks English, as its other messages do
+        names = {code: str(name) for code, name in settings.LANGUAGES}
+        for code, fields in revisions.texts_of(after).items():
+            for field, new in fields.items():
+                if not translations.same_text(field, texts[code][field], new):
+                    found.append(f"{translations.FIELD_NAMES[field]} ({names[code]})")
+    if status != after.status:
+        found.append(f"status ({status} → {after.status})")
+    if (published_at and published_at.replace(microsecond=0)) != after.published_at:
+        found.append("publication time")
+    return found
+
+
+def address(article: Article) -> str:
+    return f"{article.section.slug}/{article.slug}"
 
 
 def _join(error: ValidationError) -> str:

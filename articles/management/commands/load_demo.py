@@ -1,7 +1,8 @@
 """Load Newsroom's demo content: four sections and the articles in ``articles/demo/``.
 
-Safe to run again: sections and articles are updated in place. With DEBUG on it also makes the
-development admin account and prints its login.
+The demo goes only into a newsroom with no sections and no articles: once there is content,
+whoever wrote or changed it, running this again loads nothing and changes nothing. With DEBUG
+on it also makes the development admin account and prints its login.
 """
 
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from articles.models import Section
+from articles.models import Article, Section
 from newsroom import changes
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo"
@@ -31,24 +32,31 @@ class Command(BaseCommand):
     help = "Load the demo sections and articles (and, with DEBUG on, a development admin)."
 
     def handle(self, *args, **options):
-        with changes.batch():
-            for position, (slug, name_zh, name_en, about_zh, about_en) in enumerate(DEMO_SECTIONS):
-                Section.objects.update_or_create(
-                    slug=slug,
-                    defaults={
-                        "name_zh_hans": name_zh,
-                        "name_en": name_en,
-                        "description_zh_hans": about_zh,
-                        "description_en": about_en,
-                        "position": position,
-                    },
-                )
-            changes.changed(changes.SITE)  # the navigation shows the sections
-            call_command("import_articles", str(DEMO_ARTICLES), stdout=self.stdout)
+        if Section.objects.exists() or Article.objects.exists():
+            self.stdout.write(
+                "The newsroom has sections or articles already, so the demo content was not "
+                "loaded (it goes only into an empty newsroom and never touches editors' work)."
+            )
+        else:
+            self.load()
         if settings.DEBUG:
             self.make_dev_admin()
         else:
             self.stdout.write("DEBUG is off, so no development admin account was made.")
+
+    def load(self) -> None:
+        with changes.batch():
+            for position, (slug, name_zh, name_en, about_zh, about_en) in enumerate(DEMO_SECTIONS):
+                Section.objects.create(
+                    slug=slug,
+                    name_zh_hans=name_zh,
+                    name_en=name_en,
+                    description_zh_hans=about_zh,
+                    description_en=about_en,
+                    position=position,
+                )
+            changes.changed(changes.SITE)  # the navigation shows the sections
+            call_command("import_articles", str(DEMO_ARTICLES), stdout=self.stdout)
 
     def make_dev_admin(self) -> None:
         user_model = get_user_model()
