@@ -229,6 +229,19 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
         )
         if name:
             self.log_transition(request, obj, old_status)
+        if form.merged:
+            self.message_user(request, self.merged_message(form.merged), messages.WARNING)
+
+    @staticmethod
+    def merged_message(merged: dict) -> str:
+        person = getattr(merged["person"], "username", None) or _("Someone else")
+        if not merged["fields"]:
+            return _("%(person)s saved this article while you were editing it; nothing either of "
+                     "you changed overlapped.") % {"person": person}  # fmt: skip
+        return _(
+            "%(person)s saved this article while you were editing it. Their changes (%(fields)s) "
+            "are kept together with yours."
+        ) % {"person": person, "fields": ", ".join(merged["fields"])}
 
     def log_transition(self, request, article, old_status):
         labels = dict(Article.Status.choices)

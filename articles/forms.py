@@ -1,17 +1,23 @@
 """The desk's forms: the version check against lost updates, status moves and translation marks.
 
 Both forms run inside the admin's transaction. On save they lock the row (``SELECT … FOR
-UPDATE``) and compare its version with the one the editor started from, so of two people saving
-the same article the second is refused, shown what the first changed, and keeps their own text
-in the form. Saving again after that is a deliberate choice to replace the other person's text.
+UPDATE``) and compare its version with the one the editor started from. A section saved by
+somebody else meanwhile is refused and shown. An article is merged field by field and language
+by language against the revision the editor started from: what only one person changed is
+kept, and only a text both changed differently is a conflict, shown side by side (theirs,
+yours) with a choice for each; until then nothing is saved and each person's text is kept.
 """
 
+from dataclasses import dataclass
+
 from django import forms
+from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import revisions, translations
-from .models import Article, Section, field_suffix, language_codes
+from .models import Article, Revision, Section, field_suffix, language_codes
 from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Desk
 
 SECTION_SNAPSHOT_SALT = "articles.section-form"
@@ -84,6 +90,7 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
     )
 
     desk: Desk  # set by ArticleAdmin.get_form
+    merged = None  # set when another person's save was combined with this one
 
     class Meta:
         model = Article
@@ -113,23 +120,105 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("transition")
-        if name:
-            transition = TRANSITIONS_BY_NAME[name]
-            if transition not in self.desk.transitions(self.instance):
-                raise forms.ValidationError(
-                    _("You may not take this step with this article: %(step)s.")
-                    % {"step": transition.label},
-                    code="forbidden_transition",
-                )
-            # The model's own checks (a published article needs its texts) apply to the status
-            # the article is moving to.
-            self.instance.status = transition.target
+        transition = TRANSITIONS_BY_NAME[name] if name else None
+        if transition and transition not in self.desk.transitions(self.instance):
+            raise forms.ValidationError(
+                _("You may not take this step with this article: %(step)s.")
+                % {"step": transition.label},
+                code="forbidden_transition",
+            )
         section = cleaned.get("section")
         if section is not None and not self.desk.sections_for_articles().filter(pk=section.pk):
             self.add_error("section", _("You may not file articles in this section."))
         if not self.errors:
             self.check_version()
+        if transition:
+            # The model's own checks (a published article needs its texts) apply to the status
+            # the article is moving to.
+            self.instance.status = transition.target
         return cleaned
+
+    def check_version(self) -> None:
+        if self.instance.pk is None:
+            return
+        current = self.locked_current()
+        started_from = self.cleaned_data.get("base_version")
+        if started_from == current.version:
+            self.keep_chosen(current)
+            return
+        base = current.revisions.filter(article_version=started_from).first()
+        theirs_only, conflicts = [], []
+        for name in self.merged_fields():
+            yours, theirs = self.cleaned_data.get(name), getattr(current, name)
+            if self.same(name, yours, theirs):
+                continue
+            if base is not None and self.same(name, yours, base_value(base, name)):
+                theirs_only.append(name)
+            elif base is None or not self.same(name, theirs, base_value(base, name)):
+                conflicts.append(FieldConflict(name, self.label(name), theirs, yours))
+        person = current.updated_by
+        # From here on the form works from the saved row, whatever the editor's copy was.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current.version
+        for name in theirs_only:
+            self.cleaned_data[name] = getattr(current, name)
+            self.data.update(self.form_data(name, getattr(current, name)))
+        if not conflicts:
+            self.cleaned_data["base_version"] = current.version
+            self.instance = current
+            self.merged = {"person": person, "fields": [self.label(n) for n in theirs_only]}
+            return
+        self.conflict = {**self.describe_conflict(current, started_from), "fields": conflicts}
+        raise forms.ValidationError(
+            _(
+                "%(person)s saved this while you were editing it and changed the same text as "
+                "you. Nothing is saved yet: for each text below, choose whose to keep. Their "
+                "other changes are in the form already, with yours."
+            )
+            % {"person": getattr(person, "username", None) or _("Someone else")},
+            code="conflict",
+        )
+
+    def merged_fields(self) -> list[str]:
+        """The form's fields that two people's saves are combined by."""
+        names = [*translated_fields(*translations.TEXT_FIELDS), "section", "slug", "published_at"]
+        return [name for name in names if name in self.fields]
+
+    def keep_chosen(self, current: Article) -> None:
+        """Apply the choices made in a conflict: "theirs" puts back the saved text."""
+        for name in self.merged_fields():
+            if self.data.get(f"keep-{name}") == "theirs":
+                self.cleaned_data[name] = getattr(current, name)
+
+    @staticmethod
+    def same(name: str, one, other) -> bool:
+        text = text_of_field(name)
+        if text:
+            return translations.same_text(text[0], one or "", other or "")
+        if name == "section":
+            return getattr(one, "slug", one) == getattr(other, "slug", other)
+        if name == "published_at":
+            return (one and one.replace(microsecond=0)) == (other and other.replace(microsecond=0))
+        return one == other
+
+    def label(self, name: str) -> str:
+        text = text_of_field(name)
+        if text:
+            field, code = text
+            return f"{dict(settings.LANGUAGES)[code]} · {translations.FIELD_NAMES[field]}"
+        return str(self.fields[name].label)
+
+    def form_data(self, name: str, value) -> dict:
+        """``value`` as the browser would send it for field ``name``."""
+        key = self.add_prefix(name)
+        if name == "section":
+            return {key: str(value.pk)}
+        if name == "published_at":
+            if value is None:
+                return {f"{key}_0": "", f"{key}_1": ""}
+            local = timezone.localtime(value)
+            return {f"{key}_0": f"{local:%Y-%m-%d}", f"{key}_1": f"{local:%H:%M:%S}"}
+        return {key: value or ""}
 
     def describe_conflict(self, current, started_from):
         base = current.revisions.filter(article_version=started_from).first()
@@ -141,6 +230,35 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             "note": latest.note,
             "languages": [d for d in revisions.compare(base.texts, latest.texts) if d.changed],
         }
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field both people changed, each differently: the form offers a choice."""
+
+    name: str
+    label: str
+    theirs: object
+    yours: object
+
+
+def text_of_field(name: str) -> tuple[str, str] | None:
+    """``"summary_en"`` → ``("summary", "en")``; ``None`` for a field that is not a text."""
+    for field in translations.TEXT_FIELDS:
+        for code in language_codes():
+            if name == f"{field}_{field_suffix(code)}":
+                return field, code
+    return None
+
+
+def base_value(base: Revision, name: str):
+    """Field ``name`` as it was in the revision an editor started from."""
+    if name == "section":
+        return base.section_slug
+    if name in ("slug", "published_at"):
+        return getattr(base, name)
+    field, code = text_of_field(name)
+    return base.texts.get(code, {}).get(field) or ""
 
 
 class SectionForm(ConflictMixin, forms.ModelForm):

@@ -1,5 +1,6 @@
-"""No lost updates: of two people saving the same article or section, the second is refused,
-sees what the first changed, and keeps their own text."""
+"""No lost updates: two people saving the same article have their changes combined field by
+field and language by language; only a text both changed is a conflict, which nothing is saved
+over until the second person chooses. A section saved meanwhile is refused and shown."""
 
 import threading
 
@@ -22,30 +23,89 @@ def two_editors(make_person, login, make_section):
     )
 
 
-def test_second_save_is_refused_and_shows_the_first_persons_change(two_editors, make_article):
+def test_changes_to_different_languages_and_fields_are_combined(two_editors, make_article):
     first, second = two_editors
-    article = make_article(body_en="The ferry runs daily.", body_zh_hans="渡轮每天运行。")
+    article = make_article(summary_en="A ferry.", summary_zh_hans="渡轮。", body_en="Daily.")
     # Both open the form at the same version.
-    form_first = change_form(article, body_en="The ferry runs hourly.", note="Timetable")
-    form_second = change_form(article, body_zh_hans="渡轮每天运行两次。")
+    form_first = change_form(article, summary_zh_hans="渡轮复航。", note="Sharper")
+    form_second = change_form(article, summary_en="The ferry is back.", body_en="Hourly.")
 
     saved = first.post(change_url(article), form_first)
-    refused = second.post(change_url(article), form_second)
+    combined = second.post(change_url(article), form_second, follow=True)
 
     assert saved.status_code == 302, errors(saved)
+    assert combined.redirect_chain, errors(combined)
+    article.refresh_from_db()
+    assert (article.summary_zh_hans, article.summary_en, article.body_en) == (
+        "渡轮复航。",
+        "The ferry is back.",
+        "Hourly.",
+    )
+    notice = " ".join(str(m) for m in combined.context["messages"])
+    assert "li saved this article while you were editing it" in notice
+    assert "Chinese · summary" in notice
+    assert article.revisions.count() == 3
+
+
+def test_a_text_both_changed_is_shown_side_by_side_and_nothing_is_saved(two_editors, make_article):
+    first, second = two_editors
+    article = make_article(body_en="The ferry runs daily.", body_zh_hans="渡轮每天运行。")
+    form_first = change_form(article, body_en="The ferry runs hourly.", note="Timetable")
+    form_second = change_form(
+        article, body_en="The ferry runs twice a day.", body_zh_hans="渡轮每天运行两次。"
+    )
+    first.post(change_url(article), form_first)
+
+    refused = second.post(change_url(article), form_second)
+
     assert refused.status_code == 200
-    assert any("saved this while you were editing" in e for e in errors(refused))
+    assert any("changed the same text as you" in e for e in errors(refused))
     soup = BeautifulSoup(refused.content, "lxml")
     conflict = soup.select_one(".desk-conflict")
-    assert [i.get_text() for i in conflict.select('[lang="en"] ins')] == ["hourly"]
+    [field] = conflict.select(".desk-conflict__field")
+    assert "English · body" in field.select_one("legend").get_text()
+    sides = [side.get_text(" ", strip=True) for side in field.select(".desk-conflict__side")]
+    assert "The ferry runs hourly." in sides[0] and "The ferry runs twice a day." in sides[1]
     assert "Timetable" in conflict.get_text()
-    # The second person's own text is still in the form.
+    # The second person's own texts are still in the form.
     # (a textarea's first newline is not part of its text)
     assert soup.select_one("#id_body_zh_hans").get_text().removeprefix("\n") == "渡轮每天运行两次。"
+    assert "twice a day" in soup.select_one("#id_body_en").get_text()
     # And the first person's text is intact.
     article.refresh_from_db()
     assert article.body_en == "The ferry runs hourly."
     assert article.body_zh_hans == "渡轮每天运行。"
+
+
+def test_choosing_theirs_keeps_their_text_and_the_rest_of_yours(two_editors, make_article):
+    first, second = two_editors
+    article = make_article(body_en="Daily.", title_en="Ferry", summary_en="")
+    form_second = change_form(article, body_en="Twice a day.", title_en="Ferry returns")
+    first.post(change_url(article), change_form(article, body_en="Hourly.", summary_en="New."))
+    refused = second.post(change_url(article), form_second)
+    soup = BeautifulSoup(refused.content, "lxml")
+    resubmit = {
+        field["name"]: field.get("value", "")
+        for field in soup.select("form#article_form input[type=hidden]")
+    }
+
+    again = second.post(
+        change_url(article),
+        {
+            **form_second,
+            "base_version": resubmit["base_version"],
+            "summary_en": soup.select_one("#id_summary_en").get_text().removeprefix("\n"),
+            "keep-body_en": "theirs",
+        },
+    )
+
+    assert again.status_code == 302, errors(again)
+    article.refresh_from_db()
+    assert (article.body_en, article.title_en, article.summary_en) == (
+        "Hourly.",
+        "Ferry returns",
+        "New.",
+    )
 
 
 def test_saving_again_after_seeing_the_conflict_is_a_deliberate_replace(two_editors, make_article):
