@@ -28,6 +28,8 @@ from django.db.models import F, Q
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 24
 MAX_CANDIDATES = 500
+# Per language, of summary and body; two languages and the titles stay under PostgreSQL's 1 MB.
+MAX_INDEXED_BYTES = 450_000
 EXCERPT_LENGTH = 160
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -65,8 +67,27 @@ def _bigrams(run: str) -> list[str]:
 def index_text(*texts: str | None) -> str:
     """What is stored for matching: the terms, space-separated, with spaces at both ends so that
     ``LIKE '% term %'`` finds whole terms."""
-    words = [term for text in texts for term in terms(text or "")]
+    return joined([term for text in texts for term in terms(text or "")])
+
+
+def joined(words: list[str]) -> str:
     return f" {' '.join(words)} " if words else ""
+
+
+def bounded_terms(*texts: str | None) -> list[str]:
+    """The terms of ``texts`` (one language's summary and body), as many as
+    ``MAX_INDEXED_BYTES`` allows. PostgreSQL refuses a tsvector over 1 MB, and a megabyte of
+    Chinese has millions of bigrams: a long article is found by its first few hundred thousand
+    characters, on every database alike."""
+    found, size = [], 0
+    for text in texts:
+        for term in terms(text or ""):
+            # An entry, a position and the lexeme: more than the vector keeps of a repeat.
+            size += 6 + len(term.encode())
+            if size > MAX_INDEXED_BYTES:
+                return found
+            found.append(term)
+    return found
 
 
 def query_terms(query: str) -> list[str]:

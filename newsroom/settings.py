@@ -230,6 +230,11 @@ LOGGING = {
 }
 
 # Newsroom's own settings.
+# The desk accepts an article with two bodies of articles.models.BODY_MAX_CHARACTERS each, even
+# URL-encoded (a Chinese character takes nine bytes so); Django's default is 2.5 MB. A reverse
+# proxy in front must allow as much (nginx: client_max_body_size 25m).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"
 ARTICLES_PER_PAGE = 20
 FRONT_PAGE_ARTICLES = 8
