@@ -1,5 +1,5 @@
-"""The desk: editors write articles with a tab per language and move them through the workflow;
-administrators manage sections and people. What each person sees and may do comes from
+"""The desk: editors write articles in both languages side by side and move them through the
+workflow; administrators manage sections and people. What each person sees and may do comes from
 :mod:`articles.workflow`."""
 
 from django.conf import settings
@@ -9,18 +9,25 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
 
+from desk.autosave import AutosaveViews, forget, form_context
+from desk.live_preview import LivePreviewViews
 from newsroom import changes
 
 from . import revisions, translations
 from .forms import ArticleForm, SectionForm
-from .models import Article, EditConflict, Section, SectionAlias
+from .models import Article, EditConflict, Section, SectionAlias, field_suffix, language_codes
 from .revisions_admin import RevisionViews
 from .workflow import TRANSITIONS, Transition, desk_for
 
 # Short labels for the list's "languages" column: 中 ✓ · EN —
 LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
+# Each language by its own name, above its column of the article form, whatever the desk's
+# language; and its BCP 47 tag, for the browser's spelling and fonts.
+LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
+LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "en": "en"}
+TEXTAREA_ROWS = {"summary": 3, "body": 20}
 
 
 def zoned(label):
@@ -102,7 +109,9 @@ def transition_action(transition: Transition):
 
 
 @admin.register(Article)
-class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
+class ArticleAdmin(
+    changes.RecordedOnce, AutosaveViews, LivePreviewViews, RevisionViews, TranslationAdmin
+):
     form = ArticleForm
     list_display = ("__str__", "section", "status_label", "publication_time", "language_status")
     # Date browsing by filter rather than date_hierarchy, and no second count of every article:
@@ -119,6 +128,7 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ("css/desk.css",)}
+        js = ("js/desk.js",)
 
     # What each person may see and do.
 
@@ -166,8 +176,20 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
         desk_fields = ["note", "base_version"]
         if obj is not None and translations.stale_texts(obj):
             desk_fields.insert(0, "confirm_translations")
+        languages = [
+            (
+                LANGUAGE_NAMES.get(code, code),
+                {
+                    "fields": [
+                        f"{name}_{field_suffix(code)}" for name in ("title", "summary", "body")
+                    ],
+                    "classes": ("desk-language", f"desk-language--{code}"),
+                },
+            )
+            for code in language_codes()
+        ]
         return (
-            (None, {"fields": self.replace_orig_field(["title", "summary", "body"])}),
+            *languages,
             (_("Publication"), {"fields": ("section", "slug", "status", "published_at")}),
             (_("This change"), {"fields": desk_fields}),
             (_("Record"), {"fields": self.record_fields, "classes": ("collapse",)}),
@@ -176,6 +198,16 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.desk = desk_for(request.user)
+        for code in language_codes():
+            for name in ("title", "summary", "body"):
+                field = form.base_fields.get(f"{name}_{field_suffix(code)}")
+                if field is not None:
+                    # The column's heading names the language; the field needs only its name.
+                    field.label = capfirst(Article._meta.get_field(name).verbose_name)
+                    field.widget.attrs.update(lang=LANGUAGE_TAGS.get(code, code))
+                    field.widget.attrs["data-language"] = code
+                    if name in TEXTAREA_ROWS:
+                        field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
         if "published_at" in form.base_fields:
             form.base_fields["published_at"].label = zoned(capfirst(_("publication time")))
         return form
@@ -201,6 +233,7 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
             if has_some_text
             else [],
             "time_zone": settings.TIME_ZONE,
+            "desk": form_context(request, article),
         }
 
     # Saving and deleting.
@@ -227,6 +260,7 @@ class ArticleAdmin(changes.RecordedOnce, RevisionViews, TabbedTranslationAdmin):
             note=form.cleaned_data.get("note", ""),
             confirmed=form.cleaned_data.get("confirm_translations", []),
         )
+        forget(request.user, obj if change else None)
         if name:
             self.log_transition(request, obj, old_status)
         if form.merged:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "newsroom",  # the record of what changed, which the page cache reads
     "articles",
+    "desk",  # autosave and presence in the article form
     "crawlers",
 ]
 

@@ -2,6 +2,8 @@
 
 import io
 import itertools
+import os
+import shutil
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,12 +16,20 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import sync_playwright
 
 from articles import revisions
 from articles.models import Article, Section
 from newsroom import changes, page_cache
 
 DOCUMENTS = Path(__file__).parent / "documents"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# CI installs Chromium and must run the browser tests; elsewhere they wait until it is installed.
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Chromium is not installed (apt-get install chromium fonts-wqy-microhei)",
+)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -143,3 +153,33 @@ def page(response) -> BeautifulSoup:
 def at(year, month, day, hour=12, minute=0, second=0) -> datetime:
     """A moment in the site's time zone."""
     return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def site(live_server, settings, monkeypatch):
+    """The demo newsroom, served by a real HTTP server."""
+    # The test server serves static files from the apps' folders by their plain names
+    # (production serves the hashed, compressed copies through WhiteNoise).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    call_command("load_demo", stdout=io.StringIO())
+    # Playwright's sync API keeps an event loop in this thread; Django's checks would take it
+    # for async code touching the database.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return live_server.url
+
+
+@pytest.fixture
+def playwright(site):
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+def browser(playwright):
+    """Debian's Chromium, headless."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()

@@ -122,12 +122,17 @@ def test_the_same_slug_twice_in_a_section_is_refused(admin_client, make_article)
     assert Article.objects.count() == 1
 
 
-def test_article_form_has_a_tab_per_language_and_slug_follows_english_title(admin_client, db):
+def test_article_form_has_a_column_per_language_and_slug_follows_english_title(admin_client, db):
     soup = page(admin_client.get("/admin/articles/article/add/"))
 
-    for field in ("title", "summary", "body"):
-        assert soup.select_one(f"#id_{field}_zh_hans") and soup.select_one(f"#id_{field}_en")
-    assert soup.select_one('script[src*="modeltranslation/js/tabbed_translation_fields"]')
+    columns = soup.select("fieldset.desk-language")
+    assert [c.select_one("h2").get_text(strip=True) for c in columns] == ["中文", "English"]
+    for column, suffix, tag in zip(columns, ("zh_hans", "en"), ("zh-Hans", "en"), strict=True):
+        for field in ("title", "summary", "body"):
+            assert column.select_one(f"#id_{field}_{suffix}")["lang"] == tag
+        labels = [label.get_text(strip=True) for label in column.select("label")]
+        assert not any("[" in label for label in labels), labels  # no raw language codes
+    assert not soup.select_one('script[src*="modeltranslation/js/tabbed_translation_fields"]')
     prepopulated = soup.select_one("#django-admin-prepopulated-fields-constants")
     fields = json.loads(prepopulated["data-prepopulated-fields"])
     assert fields[0]["id"] == "#id_slug" and fields[0]["dependency_ids"] == ["#id_title_en"]

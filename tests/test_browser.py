@@ -5,51 +5,18 @@ Screenshots go to ``var/screenshots/`` (or ``SCREENSHOT_DIR``; ``make screenshot
 the README's copies in ``docs/screenshots/``).
 """
 
-import io
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from .conftest import needs_chromium
+
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
-# CI installs Chromium and must run these; elsewhere they wait until it is installed.
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-    reason="Chromium is not installed (apt-get install chromium fonts-wqy-microhei)",
-)
-
-
-@pytest.fixture
-def site(live_server, settings, monkeypatch):
-    """The demo newsroom, served by a real HTTP server."""
-    # The test server serves static files from the apps' folders by their plain names
-    # (production serves the hashed, compressed copies through WhiteNoise).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("load_demo", stdout=io.StringIO())
-    # Playwright's sync API keeps an event loop in this thread; the test itself no longer
-    # touches the database, the server thread does.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    return live_server.url
-
-
-@pytest.fixture
-def browser(site):
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+pytestmark = needs_chromium
 
 
 def test_a_reader_goes_from_the_front_page_to_an_article_and_back(site, browser):

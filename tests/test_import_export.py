@@ -63,13 +63,14 @@ def test_import_creates_a_missing_section_named_after_its_slug(db, tmp_path, exa
 
 def test_an_identical_document_changes_nothing(db, tmp_path, example_document):
     (tmp_path / "ferry.md").write_bytes(example_document)
-    run("import_articles", str(tmp_path / "ferry.md"))
+    first = run("import_articles", str(tmp_path / "ferry.md"))
     article = Article.objects.get()
     before = (article.version, article.fingerprint, article.revisions.count(), article.updated_at)
 
     output = run("import_articles", str(tmp_path / "ferry.md"))
 
     article.refresh_from_db()
+    assert "1 created, 0 updated, 0 unchanged" in first
     assert "0 created, 0 updated, 1 unchanged" in output
     after = (article.version, article.fingerprint, article.revisions.count(), article.updated_at)
     assert after == before

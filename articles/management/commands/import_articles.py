@@ -167,14 +167,15 @@ class Command(BaseCommand):
                 changes.changed(changes.SITE)  # the navigation shows it
                 self.stdout.write(f"Created section {plan.section.slug!r} named "
                                   f"{plan.section.name_en!r}.")  # fmt: skip
-            if not plan.is_new and not plan.differences:
+            is_new = plan.is_new
+            if not is_new and not plan.differences:
                 continue
             plan.article.section = plan.section
             revisions.save_article(
                 plan.article, note=f"Imported from {plan.path.name}", is_public_note=False
             )
-            created += plan.is_new
-            updated += not plan.is_new
+            created += is_new
+            updated += not is_new
         return created, updated
 
 

@@ -1,0 +1,182 @@
+// The article form's autosave, presence and leave warning (desk/autosave.py serves the other
+// end). Every few seconds the form reports to the server: its fields when they changed since
+// the last report, and that this person is still here; the answer names who else is.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const config = document.getElementById("desk-autosave");
+  if (!config) return;
+  const form = config.closest("form");
+  const status = document.getElementById("desk-autosave-status");
+  const presence = document.getElementById("desk-presence");
+  const token = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  const baseVersion = form.querySelector("[name=base_version]");
+  let changed = false; // since the form was opened or restored: leaving asks first
+  let unsent = false; // since the last report that reached the server
+  let submitting = false;
+
+  const kept = (element) =>
+    element.name &&
+    !element.disabled &&
+    !element.name.startsWith("initial-") &&
+    (element.tagName === "TEXTAREA" ||
+      (element.tagName === "SELECT" && !element.multiple) ||
+      (element.tagName === "INPUT" && ["text", "date", "time", "number", "url"].includes(element.type)));
+
+  const fields = () => {
+    const values = {};
+    for (const element of form.elements) if (kept(element)) values[element.name] = element.value;
+    return values;
+  };
+
+  const report = async (message, keepalive = false) => {
+    const response = await fetch(config.dataset.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(message),
+      credentials: "same-origin",
+      keepalive,
+    });
+    if (!response.ok) throw new Error(`autosave answered ${response.status}`);
+    return response.json();
+  };
+
+  const show = (answer) => {
+    if (answer.kept_at && status) status.textContent = config.dataset.keptText.replace("%s", answer.kept_at);
+    if (presence) {
+      presence.hidden = answer.others.length === 0;
+      presence.textContent = config.dataset.othersText.replace("%s", answer.others.join(", "));
+    }
+  };
+
+  const beat = async () => {
+    if (submitting) return;
+    const message = {};
+    if (unsent) {
+      message.fields = fields();
+      message.base_version = baseVersion && baseVersion.value ? Number(baseVersion.value) : null;
+    }
+    unsent = false;
+    try {
+      show(await report(message));
+    } catch (error) {
+      unsent = unsent || "fields" in message; // try again at the next beat
+      if (status) status.textContent = config.dataset.failedText;
+    }
+  };
+
+  const edited = () => {
+    changed = true;
+    unsent = true;
+  };
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
+  form.addEventListener("submit", () => {
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (changed && !submitting) event.preventDefault();
+  });
+  window.addEventListener("pagehide", () => {
+    if (!submitting) report({ leaving: true }, true).catch(() => {});
+  });
+  setInterval(beat, Number(config.dataset.interval) * 1000);
+  beat(); // at once: whoever else has the article open learns of this person at their next beat
+
+  // Text this person left unsaved earlier, offered back.
+  const offer = document.getElementById("desk-restore");
+  if (offer) {
+    const unsaved = JSON.parse(document.getElementById("desk-unsaved").textContent);
+    offer.querySelector("[data-restore]").addEventListener("click", () => {
+      for (const [name, value] of Object.entries(unsaved.fields)) {
+        const element = form.elements.namedItem(name);
+        if (element && kept(element)) element.value = value;
+      }
+      if (baseVersion && unsaved.base_version) baseVersion.value = unsaved.base_version;
+      offer.remove();
+      edited();
+    });
+    offer.querySelector("[data-discard]").addEventListener("click", () => {
+      report({ discard: true }).catch(() => {});
+      offer.remove();
+    });
+  }
+});
+
+// Each language's column: a live preview, rendered by the server as readers will see it, and a
+// count of the body (characters for Chinese, words for English).
+document.addEventListener("DOMContentLoaded", () => {
+  const writing = document.getElementById("desk-writing");
+  if (!writing) return;
+  const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  const counted = (text, language) =>
+    language.startsWith("zh")
+      ? [...text.replace(/\s/gu, "")].length
+      : (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length;
+
+  for (const column of document.querySelectorAll("fieldset.desk-language")) {
+    const field = (name) => column.querySelector(`[name^="${name}_"]`);
+    const body = field("body");
+    if (!body) continue;
+    const language = body.dataset.language;
+    const count = document.createElement("p");
+    count.className = "help desk-count";
+    body.insertAdjacentElement("afterend", count);
+    const preview = document.createElement("section");
+    preview.className = "desk-preview";
+    preview.lang = body.lang;
+    preview.setAttribute("aria-label", writing.dataset.previewLabel);
+    const content = document.createElement("div");
+    preview.append(content);
+    column.append(preview);
+
+    const showCount = () => {
+      const number = counted(body.value, language).toLocaleString();
+      const label = language.startsWith("zh") ? writing.dataset.charactersText : writing.dataset.wordsText;
+      count.textContent = label.replace("%s", number);
+    };
+
+    let inFlight = false;
+    let again = false;
+    let timer = null;
+    const render = async () => {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      try {
+        const response = await fetch(writing.dataset.previewUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+          credentials: "same-origin",
+          body: JSON.stringify({
+            language,
+            title: field("title") ? field("title").value : "",
+            summary: field("summary") ? field("summary").value : "",
+            body: body.value,
+          }),
+        });
+        const answer = await response.json();
+        // The server's renderer cleans what it returns (articles.rendering): it is safe HTML.
+        if (response.ok) content.innerHTML = answer.html;
+        else content.textContent = answer.error;
+      } catch (error) {
+        content.textContent = writing.dataset.failedText;
+      } finally {
+        inFlight = false;
+        if (again) {
+          again = false;
+          render();
+        }
+      }
+    };
+    column.addEventListener("input", () => {
+      showCount();
+      clearTimeout(timer);
+      timer = setTimeout(render, 400);
+    });
+    showCount();
+    render();
+  }
+});

@@ -1,0 +1,125 @@
+"""The article form in a real browser (Debian's Chromium): typing survives a killed browser,
+leaving a changed form asks first, and two people on one article see each other."""
+
+import os
+import signal
+import uuid
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from articles.models import Article
+from desk.autosave import HEARTBEAT_SECONDS, local_time
+from desk.models import UnsavedText
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+
+pytestmark = needs_chromium
+PASSWORD = "desk-password-123"  # make_person's
+
+
+@pytest.fixture
+def editors(site, make_person):
+    # The live server's tests commit, and the tables are emptied after each, the desk's roles
+    # (made by a migration) with them: make them again as the migration does.
+    roles = import_module("articles.migrations.0003_roles_and_first_revisions").ROLES
+    for name, permissions in roles.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    world = Article.objects.get(slug="harbour-cranes-go-electric").section
+    return make_person("li", "Editors", sections=[world]), make_person(
+        "sam", "Editors", sections=[world]
+    )
+
+
+@pytest.fixture
+def article(site):
+    return Article.objects.get(slug="harbour-cranes-go-electric")
+
+
+def sign_in(browser, site: str, username: str):
+    """A page of a browser of its own (cookies and all), signed in as ``username``."""
+    page = browser.new_context(locale="en-GB").new_page()
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_contain_text(username)
+    return page
+
+
+def change_page(page, site: str, article: Article):
+    page.goto(f"{site}/admin/articles/article/{article.pk}/change/")
+    return page
+
+
+def kill(marker: str) -> None:
+    """SIGKILL every process of the browser started with ``marker``: no unload, no goodbye."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                os.kill(int(cmdline.parent.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+
+
+def test_text_typed_before_the_browser_is_killed_is_offered_back(
+    site, playwright, browser, editors, article
+):
+    marker = f"--user-agent=newsroom-{uuid.uuid4()}"
+    doomed = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, marker])
+    page = change_page(sign_in(doomed, site, "li"), site, article)
+    body = page.locator("#id_body_en")
+    typed = body.input_value() + "\n\nA paragraph typed just before the crash."
+    body.fill(typed)
+    # The next report keeps it: at most one heartbeat later.
+    expect(page.locator("#desk-autosave-status")).to_contain_text(
+        "kept", timeout=2 * HEARTBEAT_SECONDS * 1000
+    )
+    kill(marker)
+
+    again = change_page(sign_in(browser, site, "li"), site, article)
+    offer = again.locator("#desk-restore")
+    expect(offer).to_contain_text("never saved")
+    expect(offer).to_contain_text(local_time(UnsavedText.objects.get(article=article).saved_at))
+    again.get_by_role("button", name="Restore it").click()
+    assert again.locator("#id_body_en").input_value() == typed
+    again.locator("input[name=_save]").click()
+    expect(again.locator(".messagelist")).to_contain_text("changed successfully")
+    article.refresh_from_db()
+    assert article.body_en.endswith("A paragraph typed just before the crash.")
+
+
+def test_leaving_a_changed_form_asks_first(site, browser, editors, article):
+    page = change_page(sign_in(browser, site, "li"), site, article)
+    # Typed as a person types (a browser asks only once someone has used the page).
+    page.locator("#id_title_en").click()
+    page.keyboard.type(" today")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    with pytest.raises(PlaywrightError):  # the editor chose to stay: the navigation is aborted
+        page.goto(f"{site}/admin/")
+
+    assert asked == ["beforeunload"]
+    assert " today" in page.locator("#id_title_en").input_value()
+
+
+def test_two_people_on_one_article_see_each_other_within_ten_seconds(
+    site, browser, editors, article
+):
+    first = change_page(sign_in(browser, site, "li"), site, article)
+    expect(first.locator("#desk-presence")).to_be_hidden()
+
+    second = change_page(sign_in(browser, site, "sam"), site, article)
+
+    expect(second.locator("#desk-presence")).to_contain_text("li")
+    expect(first.locator("#desk-presence")).to_contain_text("sam", timeout=10_000)
