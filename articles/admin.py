@@ -5,6 +5,9 @@ workflow; administrators manage sections and people. What each person sees and m
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
@@ -19,7 +22,7 @@ from . import revisions, translations
 from .forms import ArticleForm, SectionForm
 from .models import Article, EditConflict, Section, SectionAlias, field_suffix, language_codes
 from .revisions_admin import RevisionViews
-from .workflow import TRANSITIONS, Transition, desk_for
+from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Transition, desk_for
 
 # Short labels for the list's "languages" column: 中 ✓ · EN —
 LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
@@ -28,6 +31,8 @@ LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
 LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
 LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "en": "en"}
 TEXTAREA_ROWS = {"summary": 3, "body": 20}
+TEXTS = ("title", "summary", "body")
+READ_ONLY = "_as_text"  # ArticleAdmin.title_en_as_text and its kind: a text shown, not edited
 
 
 def zoned(label):
@@ -102,7 +107,7 @@ class SectionAdmin(changes.RecordedOnce, TabbedTranslationAdmin):
 
 def transition_action(transition: Transition):
     def action(modeladmin, request, queryset):
-        modeladmin.apply_transition(request, queryset, transition)
+        return modeladmin.apply_transition(request, queryset, transition)
 
     action.__name__ = transition.name.replace("-", "_")
     return admin.action(description=transition.label)(action)
@@ -170,28 +175,33 @@ class ArticleAdmin(
         readonly = list(super().get_readonly_fields(request, obj))
         if not desk_for(request.user).can_schedule(obj):
             readonly.append("published_at")
+        if obj is not None and not self.has_change_permission(request, obj):
+            readonly += [f"{name}_{field_suffix(code)}{READ_ONLY}" for code in language_codes()
+                         for name in TEXTS]  # fmt: skip
         return readonly
 
     def get_fieldsets(self, request, obj=None):
-        desk_fields = ["note", "base_version"]
-        if obj is not None and translations.stale_texts(obj):
-            desk_fields.insert(0, "confirm_translations")
+        # Read only (a writer reading the archive): the texts as text, and nothing to change.
+        editable = obj is None or self.has_change_permission(request, obj)
+        ending = "" if editable else READ_ONLY
         languages = [
             (
                 LANGUAGE_NAMES.get(code, code),
                 {
-                    "fields": [
-                        f"{name}_{field_suffix(code)}" for name in ("title", "summary", "body")
-                    ],
+                    "fields": [f"{name}_{field_suffix(code)}{ending}" for name in TEXTS],
                     "classes": ("desk-language", f"desk-language--{code}"),
                 },
             )
             for code in language_codes()
         ]
+        desk_fields = ["note", "base_version"]
+        if obj is not None and translations.stale_texts(obj):
+            desk_fields.insert(0, "confirm_translations")
+        this_change = [(_("This change"), {"fields": desk_fields})] if editable else []
         return (
             *languages,
             (_("Publication"), {"fields": ("section", "slug", "status", "published_at")}),
-            (_("This change"), {"fields": desk_fields}),
+            *this_change,
             (_("Record"), {"fields": self.record_fields, "classes": ("collapse",)}),
         )
 
@@ -199,7 +209,7 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         form.desk = desk_for(request.user)
         for code in language_codes():
-            for name in ("title", "summary", "body"):
+            for name in TEXTS:
                 field = form.base_fields.get(f"{name}_{field_suffix(code)}")
                 if field is not None:
                     # The column's heading names the language; the field needs only its name.
@@ -263,6 +273,7 @@ class ArticleAdmin(
         forget(request.user, obj if change else None)
         if name:
             self.log_transition(request, obj, old_status)
+            self.message_user(request, self.step_message(obj, name), messages.SUCCESS)
         if form.merged:
             self.message_user(request, self.merged_message(form.merged), messages.WARNING)
 
@@ -277,12 +288,93 @@ class ArticleAdmin(
             "are kept together with yours."
         ) % {"person": person, "fields": ", ".join(merged["fields"])}
 
+    @staticmethod
+    def step_message(article: Article, name: str) -> str:
+        """What a workflow step did, in words, with the address readers use."""
+        title = str(article)
+        if name == "publish" and article.is_scheduled:
+            return format_html(
+                _('Scheduled: readers see “{title}” from {time} at <a href="{url}">{url}</a>.'),
+                title=title,
+                time=zoned(local_time(article.published_at)),
+                url=article.get_absolute_url(),
+            )
+        if name == "publish":
+            return format_html(
+                _('Published: readers see “{title}” at <a href="{url}">{url}</a>.'),
+                title=title,
+                url=article.get_absolute_url(),
+            )
+        if name == "unpublish":
+            return format_html(
+                _("Unpublished: “{title}” is off the site; its address answers “not found”."),
+                title=title,
+            )
+        if name == "submit":
+            return format_html(
+                _("Submitted for review: the editors of {section} can publish “{title}” now."),
+                title=title,
+                section=article.section,
+            )
+        return format_html(_("“{title}” is a draft again; it can be edited."), title=title)
+
+    def get_urls(self):
+        step = path(
+            "<path:object_id>/step/<slug:name>/",
+            self.admin_site.admin_view(self.step_view),
+            name="articles_article_step",
+        )
+        return [step, *super().get_urls()]
+
+    def step_view(self, request, object_id, name):
+        """A status move from a form this person may only read (a writer withdrawing what they
+        submitted): the move is checked as the list's actions check it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None or name not in TRANSITIONS_BY_NAME:
+            raise Http404(_("There is no such article, or you may not see it."))
+        queryset = self.get_queryset(request).filter(pk=article.pk)
+        answer = self.apply_transition(request, queryset, TRANSITIONS_BY_NAME[name])
+        return answer or HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def view_on_site(self, obj):
+        """Readers' page of a live article; for any other, the desk's preview of its latest
+        revision (a draft's own address would only say "not found")."""
+        if obj.is_published and not obj.is_scheduled:
+            return obj.get_absolute_url()
+        latest = obj.revisions.order_by("-number").first()
+        if latest is None:
+            return None
+        language = (obj.languages or [settings.LANGUAGE_CODE])[0]
+        return reverse(
+            "admin:articles_article_preview",
+            kwargs={"object_id": obj.pk, "number": latest.number, "language": language},
+        )
+
+    def confirm_unpublish(self, request, queryset):
+        """The page that asks before articles are taken away from readers, as Django's own
+        deletion does."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Unpublish these articles?"),
+            "articles": queryset.select_related("section"),
+            "action": request.POST.get("action"),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/articles/article/confirm_unpublish.html", context)
+
     def log_transition(self, request, article, old_status):
         labels = dict(Article.Status.choices)
         message = f"Status: {labels[old_status]} → {labels[article.status]}"
         self.log_change(request, article, message)
 
     def apply_transition(self, request, queryset, transition: Transition):
+        if transition.name == "unpublish" and request.POST.get("confirmed") != "yes":
+            return self.confirm_unpublish(request, queryset)
         desk = desk_for(request.user)
         done, refused, conflicts = 0, 0, 0
         for article in queryset.select_related("section"):
@@ -355,3 +447,21 @@ class ArticleAdmin(
         if stale:
             return format_html('<span title="{}">{}</span>', _("possibly out of date"), text)
         return text
+
+
+def _text_shown(name: str, code: str):
+    """A language's ``name`` text for a form that is only read, labelled by the field's name
+    alone: its column names the language."""
+
+    @admin.display(description=capfirst(Article._meta.get_field(name).verbose_name))
+    def text(modeladmin, article):
+        return getattr(article, f"{name}_{field_suffix(code)}") or ""
+
+    return text
+
+
+for _code in language_codes():
+    for _name in TEXTS:
+        setattr(
+            ArticleAdmin, f"{_name}_{field_suffix(_code)}{READ_ONLY}", _text_shown(_name, _code)
+        )

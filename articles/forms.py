@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import revisions, translations
 from .models import Article, Revision, Section, field_suffix, language_codes
+from .slugs import proposed_slug
 from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Desk
 
 SECTION_SNAPSHOT_SALT = "articles.section-form"
@@ -91,6 +92,7 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
 
     desk: Desk  # set by ArticleAdmin.get_form
     merged = None  # set when another person's save was combined with this one
+    asks_to_confirm_unpublish = False
 
     class Meta:
         model = Article
@@ -100,6 +102,12 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.status_before = self.instance.status
+        if "slug" in self.fields:
+            self.fields["slug"].required = False  # proposed from the title when left empty
+            self.fields["slug"].help_text = _(
+                "The last part of the article's address; unique within its section. Left empty, "
+                "it is made from the English title, or the pinyin of the Chinese one."
+            )
         self.fields["base_version"].initial = self.instance.version
         stale = translations.stale_texts(self.instance) if self.instance.pk else []
         if stale:
@@ -119,6 +127,10 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        section = cleaned.get("section")
+        if section is not None:
+            # The steps a person may take depend on the section the article is filed in.
+            self.instance.section = section
         name = cleaned.get("transition")
         transition = TRANSITIONS_BY_NAME[name] if name else None
         if transition and transition not in self.desk.transitions(self.instance):
@@ -127,9 +139,23 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
                 % {"step": transition.label},
                 code="forbidden_transition",
             )
-        section = cleaned.get("section")
         if section is not None and not self.desk.sections_for_articles().filter(pk=section.pk):
             self.add_error("section", _("You may not file articles in this section."))
+        if "slug" in self.fields and not cleaned.get("slug") and not self.has_error("slug"):
+            cleaned["slug"] = proposed_slug(cleaned.get("title_en"), cleaned.get("title_zh_hans"))
+            if not cleaned["slug"]:
+                self.add_error("slug", _("Give the article a slug, or a title to propose one."))
+        if name == "unpublish" and not self.errors and not self.data.get("confirm_unpublish"):
+            self.asks_to_confirm_unpublish = True
+            raise forms.ValidationError(
+                _(
+                    "Unpublishing takes this article away from readers: its address will answer "
+                    "“not found”, and feeds and search will drop it. Press “%(button)s” again "
+                    "to unpublish it."
+                )
+                % {"button": transition.button},
+                code="confirm_unpublish",
+            )
         if not self.errors:
             self.check_version()
         if transition:

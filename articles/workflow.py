@@ -1,8 +1,9 @@
 """Who may do what at the desk: the three roles and the moves an article's status can make.
 
-Roles are groups, made by a data migration: *Writers* write and submit their own drafts;
-*Editors* edit, publish and unpublish in the sections they are assigned to (``Section.editors``);
-*Administrators* (and superusers) may do everything. Every admin view and action asks a
+Roles are groups, made by a data migration: *Writers* write and submit their own drafts, may
+withdraw them from review, and read the published archive; *Editors* edit, publish and unpublish
+in the sections they are assigned to (``Section.editors``); *Administrators* (and superusers)
+may do everything. Every admin view and action asks a
 :class:`Desk` before it shows or does anything, so a forged request gets no further than a
 hidden button would.
 """
@@ -29,11 +30,21 @@ class Transition:
     target: str
     label: Promise
     button: Promise
-    # Writers may take this step with their own drafts; every other step is an editor's.
+    # Writers may take this step with their own articles; every other step is an editor's.
     is_writers_step: bool = False
+    # The step a person usually opens the form for: its button comes first and largest.
+    is_primary: bool = False
 
 
 TRANSITIONS = (
+    Transition(
+        "publish",
+        (Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED),
+        Status.PUBLISHED,
+        _("Publish"),
+        _("Save and publish"),
+        is_primary=True,
+    ),
     Transition(
         "submit",
         (Status.DRAFT,),
@@ -41,8 +52,16 @@ TRANSITIONS = (
         _("Submit for review"),
         _("Save and submit for review"),
         is_writers_step=True,
+        is_primary=True,
     ),
-    Transition("publish", (Status.REVIEW,), Status.PUBLISHED, _("Publish"), _("Save and publish")),
+    Transition(
+        "withdraw",
+        (Status.REVIEW,),
+        Status.DRAFT,
+        _("Withdraw from review"),
+        _("Withdraw from review"),
+        is_writers_step=True,
+    ),
     Transition(
         "unpublish",
         (Status.PUBLISHED,),
@@ -79,10 +98,13 @@ class Desk:
         return self.is_administrator or self.is_editor or self.is_writer
 
     def articles(self, queryset):
-        """The articles this person sees in the admin."""
+        """The articles this person sees in the admin: what they may edit, their own, and the
+        published archive."""
         if self.is_administrator:
             return queryset
-        return queryset.filter(Q(section__in=self.section_ids) | Q(created_by=self.user))
+        return queryset.filter(
+            Q(section__in=self.section_ids) | Q(created_by=self.user) | Q(status=Status.PUBLISHED)
+        )
 
     def sections_for_articles(self):
         """The sections this person may file an article in."""
@@ -91,35 +113,43 @@ class Desk:
         return Section.objects.filter(pk__in=self.section_ids)
 
     def edits_section(self, section_id) -> bool:
+        """Whether this person edits the section; for an article not yet filed in one,
+        whether they edit any."""
+        if section_id is None:
+            return self.is_administrator or bool(self.section_ids)
         return self.is_administrator or section_id in self.section_ids
 
-    def owns_draft(self, article: Article) -> bool:
-        return (
-            (self.is_writer or self.is_editor)
-            and article.status == Status.DRAFT
-            and (article.pk is None or article.created_by_id == self.user.pk)
+    def owns(self, article: Article) -> bool:
+        return (self.is_writer or self.is_editor) and (
+            article.pk is None or article.created_by_id == self.user.pk
         )
+
+    def owns_draft(self, article: Article) -> bool:
+        return article.status == Status.DRAFT and self.owns(article)
 
     def can_edit(self, article: Article) -> bool:
         return self.edits_section(article.section_id) or self.owns_draft(article)
 
     def can_view(self, article: Article) -> bool:
-        return self.can_edit(article) or article.created_by_id == self.user.pk
+        return (
+            self.can_edit(article)
+            or article.created_by_id == self.user.pk
+            or (article.status == Status.PUBLISHED and self.may_add_articles)
+        )
 
     def can_schedule(self, article: Article | None) -> bool:
         """Setting the publication time is part of publishing."""
-        if article is None or article.section_id is None:
-            return self.is_administrator or self.is_editor
-        return self.edits_section(article.section_id)
+        return self.edits_section(article.section_id if article is not None else None)
 
     def transitions(self, article: Article) -> list[Transition]:
-        """The status moves this person may make with ``article`` now."""
+        """The status moves this person may make with ``article`` now, the primary one
+        first."""
         allowed = []
         for transition in TRANSITIONS:
             if article.status not in transition.sources:
                 continue
             if self.edits_section(article.section_id) or (
-                transition.is_writers_step and self.owns_draft(article)
+                transition.is_writers_step and self.owns(article)
             ):
                 allowed.append(transition)
         return allowed

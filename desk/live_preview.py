@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import BODY_MAX_CHARACTERS
 from articles.rendering import render_markdown
+from articles.slugs import proposed_slug
 
 
 class LivePreviewViews:
@@ -42,4 +43,7 @@ class LivePreviewViews:
             {"title": title, "summary": summary, "body": render_markdown(body or "")},
             request=request,
         )
-        return JsonResponse({"html": html})
+        answer = {"html": html}
+        if language != "en":  # an address for an article that has no English title (yet)
+            answer["slug"] = proposed_slug("", title)
+        return JsonResponse(answer)

@@ -50,8 +50,8 @@ def errors(response) -> list[str]:
     return [li.get_text(" ", strip=True) for li in soup.select(".errorlist li")]
 
 
-def bulk(client, action: str, *articles: Article):
+def bulk(client, action: str, *articles: Article, **extra):
     return client.post(
         "/admin/articles/article/",
-        {"action": action, "_selected_action": [a.pk for a in articles], "index": 0},
+        {"action": action, "_selected_action": [a.pk for a in articles], "index": 0, **extra},
     )

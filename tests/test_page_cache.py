@@ -185,7 +185,9 @@ def test_unpublishing_takes_the_article_off_every_page_at_once(client, admin_cli
     for address in ("/en/", "/en/world/", "/en/world/gone/", "/world/gone.md"):
         client.get(address)
 
-    admin_client.post(change_url(article), change_form(article, transition="unpublish"))
+    admin_client.post(
+        change_url(article), change_form(article, transition="unpublish", confirm_unpublish="1")
+    )
 
     assert client.get("/en/world/gone/").status_code == 404
     assert client.get("/world/gone.md").status_code == 404

@@ -123,10 +123,10 @@ def test_the_desk_says_so_before_publishing_one_language(admin_client, make_arti
     article = make_article(status=Article.Status.REVIEW, title_en="", summary_en="", body_en="")
 
     form = page(admin_client.get(change_url(article)))
-    notice = form.select_one(".desk-transitions .desk-notice").get_text(" ", strip=True)
+    notice = form.select_one(".submit-row .desk-notice").get_text(" ", strip=True)
 
     assert "no English text" in notice
-    assert form.select_one('.desk-transitions button[value="publish"]')
+    assert form.select_one('.submit-row button[value="publish"]')
 
 
 def test_one_language_articles_can_be_published(admin_client, client, make_article):

@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 
 from articles.models import Article, Section
 
+from .conftest import page
 from .desk import article_form, bulk, change_form, change_url, errors
 
 DRAFT, REVIEW, PUBLISHED, UNPUBLISHED = (
@@ -156,11 +157,18 @@ def test_editor_publishes_and_unpublishes_in_their_section(login, world_editor, 
 
     published = client.post(change_url(article), change_form(article, transition="publish"))
     article.refresh_from_db()
-    unpublished = client.post(change_url(article), change_form(article, transition="unpublish"))
+    asked = client.post(change_url(article), change_form(article, transition="unpublish"))
+    still_published = status_of(article)
+    unpublished = client.post(
+        change_url(article), change_form(article, transition="unpublish", confirm_unpublish="1")
+    )
     article.refresh_from_db()
     back = client.post(change_url(article), change_form(article, transition="back-to-draft"))
 
     assert [r.status_code for r in (published, unpublished, back)] == [302, 302, 302]
+    assert asked.status_code == 200 and still_published == PUBLISHED
+    assert any("Unpublishing takes this article away from readers" in e for e in errors(asked))
+    assert page(asked).select_one('input[name="confirm_unpublish"][value="1"]')
     assert status_of(article) == DRAFT
 
 
@@ -205,12 +213,14 @@ def test_editor_cannot_move_an_article_into_another_section(
 def test_editor_bulk_actions_apply_only_where_allowed(login, world_editor, city, make_article):
     mine = make_article(status=REVIEW)
     draft = make_article(status=DRAFT)
+    elsewhere = make_article(section=city, status=REVIEW)
 
-    response = bulk(login(world_editor), "publish", mine, draft)
+    response = bulk(login(world_editor), "publish", mine, draft, elsewhere)
 
     assert response.status_code == 302
     assert status_of(mine) == PUBLISHED
-    assert status_of(draft) == DRAFT  # a draft goes to review before it is published
+    assert status_of(draft) == PUBLISHED  # an editor may publish a draft of their section
+    assert status_of(elsewhere) == REVIEW
 
 
 def test_editor_cannot_manage_sections_or_people(login, world_editor, world):
@@ -282,7 +292,7 @@ def test_every_status_move_is_in_the_admin_history(login, world_editor, make_art
 
     client.post(change_url(article), change_form(article, transition="publish"))
     article.refresh_from_db()
-    bulk(client, "unpublish", article)
+    bulk(client, "unpublish", article, confirmed="yes")
 
     history = client.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
     messages = list(
@@ -293,3 +303,18 @@ def test_every_status_move_is_in_the_admin_history(login, world_editor, make_art
     assert ("world-editor", "Status: In review → Published") in messages
     assert ("world-editor", "Status: Published → Unpublished") in messages
     assert "In review → Published" in history
+
+
+def test_unpublishing_from_the_list_asks_first(login, world_editor, make_article):
+    article = make_article(status=PUBLISHED, title_en="Harbour cranes")
+    client = login(world_editor)
+
+    asked = bulk(client, "unpublish", article)
+    still = status_of(article)
+    confirm = page(asked).select_one("#content form")
+    data = {field["name"]: field["value"] for field in confirm.select("input[type=hidden]")}
+    done = bulk(client, data["action"], article, confirmed=data["confirmed"])
+
+    assert asked.status_code == 200 and still == PUBLISHED
+    assert "Harbour cranes" in page(asked).select_one("#content ul").get_text()
+    assert done.status_code == 302 and status_of(article) == UNPUBLISHED

@@ -114,6 +114,16 @@ document.addEventListener("DOMContentLoaded", () => {
       ? [...text.replace(/\s/gu, "")].length
       : (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length;
 
+  // A Chinese-only article gets the pinyin of its title as its slug, until someone writes an
+  // English title (the admin's own script then proposes from that) or a slug of their own.
+  const slug = document.getElementById("id_slug");
+  const englishTitle = document.getElementById("id_title_en");
+  let proposed = "";
+  const proposeSlug = (candidate) => {
+    if (!slug || !candidate || (englishTitle && englishTitle.value.trim())) return;
+    if (slug.value === "" || slug.value === proposed) slug.value = proposed = candidate;
+  };
+
   for (const column of document.querySelectorAll("fieldset.desk-language")) {
     const field = (name) => column.querySelector(`[name^="${name}_"]`);
     const body = field("body");
@@ -161,6 +171,7 @@ document.addEventListener("DOMContentLoaded", () => {
         // The server's renderer cleans what it returns (articles.rendering): it is safe HTML.
         if (response.ok) content.innerHTML = answer.html;
         else content.textContent = answer.error;
+        proposeSlug(answer.slug);
       } catch (error) {
         content.textContent = writing.dataset.failedText;
       } finally {

@@ -1,0 +1,127 @@
+"""Publishing in the fewest steps: publish from the add form, the step a person needs most
+first and largest, a message that says what happened, previews for drafts, slugs proposed from
+Chinese titles, and writers who may withdraw what they submitted and read the archive."""
+
+import pytest
+
+from articles.models import Article
+
+from .conftest import page
+from .desk import article_form, change_form, change_url, errors
+
+DRAFT, REVIEW, PUBLISHED = Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.PUBLISHED
+
+
+@pytest.fixture
+def world(make_section):
+    return make_section("world")
+
+
+@pytest.fixture
+def editor(make_person, login, world):
+    return login(make_person("world-editor", "Editors", sections=[world]))
+
+
+@pytest.fixture
+def writer(make_person):
+    return make_person("writer", "Writers")
+
+
+def buttons(response) -> list[tuple[str, str]]:
+    row = page(response).select_one(".submit-row")
+    return [
+        (
+            button["name"] if button.name == "input" else button["value"],
+            " ".join(button.get("class") or []),
+        )
+        for button in row.select("button, input[type=submit]")
+    ]
+
+
+def test_an_editor_publishes_from_the_add_form_and_is_told_where(editor, client, world):
+    form = page(editor.get("/admin/articles/article/add/"))
+    first = form.select_one(".submit-row").select("button, input[type=submit]")[0]
+
+    added = editor.post(
+        "/admin/articles/article/add/", article_form(world, transition="publish"), follow=True
+    )
+
+    assert (first["value"], "default" in first["class"]) == ("publish", True)
+    assert added.redirect_chain, errors(added)
+    assert Article.objects.get().status == PUBLISHED
+    notice = page(added).select_one(".messagelist .success a[href]")
+    assert notice["href"] == "/en/world/river-ferry-returns/"  # in the editor's language
+    assert client.get(notice["href"]).status_code == 200
+
+
+def test_a_writer_s_first_and_largest_button_submits(login, writer, world, make_article):
+    article = make_article(status=DRAFT, by=writer)
+
+    shown = buttons(login(writer).get(change_url(article)))
+
+    assert shown[0] == ("submit", "default desk-primary")
+    assert ("_save", "") in shown and not any(value == "publish" for value, _ in shown)
+
+
+def test_a_draft_s_view_on_site_opens_its_preview(editor, make_article):
+    draft = make_article(status=DRAFT, slug="not-yet")
+
+    form = page(editor.get(change_url(draft)))
+    link = form.select_one("a.viewsitelink")["href"]
+    preview = editor.get(link, follow=True)
+
+    assert (
+        "/revisions/1/preview/" in preview.redirect_chain[-1][0] if preview.redirect_chain else link
+    )
+    assert preview.status_code == 200
+    assert draft.title_zh_hans in preview.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("title_zh", "title_en", "slug"),
+    [
+        ("渡轮复航", "", "du-lun-fu-hang"),
+        ("渡轮复航", "The ferry returns", "the-ferry-returns"),
+    ],
+)
+def test_a_slug_is_proposed_from_the_title_when_left_empty(editor, world, title_zh, title_en, slug):
+    data = article_form(world, slug="", title_zh_hans=title_zh, title_en=title_en)
+    if not title_en:
+        data.update(summary_en="", body_en="")
+
+    added = editor.post("/admin/articles/article/add/", data)
+
+    assert added.status_code == 302, errors(added)
+    assert Article.objects.get().slug == slug
+
+
+def test_a_writer_withdraws_what_they_submitted(login, writer, make_article):
+    article = make_article(status=REVIEW, by=writer)
+    client = login(writer)
+
+    form = page(client.get(change_url(article)))
+    withdraw = form.select_one('.submit-row button[value="withdraw"]')
+    done = client.post(withdraw["formaction"], {"transition": "withdraw"})
+
+    assert done.status_code == 302
+    article.refresh_from_db()
+    assert article.status == DRAFT
+    assert client.get(change_url(article)).context["has_change_permission"]
+
+
+def test_a_writer_reads_the_published_archive_without_widgets(
+    login, writer, make_person, make_article
+):
+    article = make_article(status=PUBLISHED, by=make_person("someone-else", "Writers"))
+    client = login(writer)
+
+    listing = client.get("/admin/articles/article/").content.decode()
+    response = client.get(change_url(article))
+    refused = client.post(change_url(article), change_form(article, title_en="Mine"))
+
+    assert article.title_en in listing
+    form = page(response).select_one("#article_form")
+    assert not form.select("textarea, input[type=text], select")
+    text = form.get_text(" ", strip=True)
+    assert article.body_en in text and "None" not in text and "[en]" not in text
+    assert refused.status_code == 403
