@@ -2,9 +2,14 @@
 workflow; administrators manage sections and people. What each person sees and may do comes from
 :mod:`articles.workflow`."""
 
+from contextlib import nullcontext
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.db.models import Max, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from desk.autosave import AutosaveViews, forget, form_context
 from desk.live_preview import LivePreviewViews
@@ -22,7 +27,14 @@ from . import revisions, translations
 from .forms import ArticleForm, SectionForm
 from .models import Article, EditConflict, Section, SectionAlias, field_suffix, language_codes
 from .revisions_admin import RevisionViews
-from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Transition, desk_for
+from .workflow import (
+    ADMINISTRATORS,
+    EDITORS,
+    TRANSITIONS,
+    TRANSITIONS_BY_NAME,
+    Transition,
+    desk_for,
+)
 
 # Short labels for the list's "languages" column: 中 ✓ · EN —
 LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
@@ -30,7 +42,7 @@ LANGUAGE_LABELS = {"zh-hans": "中", "en": "EN"}
 # language; and its BCP 47 tag, for the browser's spelling and fonts.
 LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
 LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "en": "en"}
-TEXTAREA_ROWS = {"summary": 3, "body": 20}
+TEXTAREA_ROWS = {"summary": 3, "body": 20, "description": 3}
 TEXTS = ("title", "summary", "body")
 READ_ONLY = "_as_text"  # ArticleAdmin.title_en_as_text and its kind: a text shown, not edited
 
@@ -42,6 +54,40 @@ def zoned(label):
 
 def local_time(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+class LanguageColumns:
+    """Mixed into a translated ModelAdmin: its translated fields in a column per language,
+    headed by the language's own name, each field labelled by its name alone and marked with
+    its language."""
+
+    translated: tuple[str, ...]  # the model's translated fields, in the order shown
+
+    def language_fieldsets(self, ending: str = "") -> list:
+        return [
+            (
+                LANGUAGE_NAMES.get(code, code),
+                {
+                    "fields": [f"{name}_{field_suffix(code)}{ending}" for name in self.translated],
+                    "classes": ("desk-language", f"desk-language--{code}"),
+                },
+            )
+            for code in language_codes()
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for code in language_codes():
+            for name in self.translated:
+                field = form.base_fields.get(f"{name}_{field_suffix(code)}")
+                if field is None:
+                    continue
+                field.label = capfirst(self.model._meta.get_field(name).verbose_name)
+                field.widget.attrs.update(lang=LANGUAGE_TAGS.get(code, code))
+                field.widget.attrs["data-language"] = code
+                if name in TEXTAREA_ROWS:
+                    field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
+        return form
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -60,30 +106,56 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Section)
-class SectionAdmin(changes.RecordedOnce, TabbedTranslationAdmin):
+class SectionAdmin(changes.RecordedOnce, LanguageColumns, TranslationAdmin):
     form = SectionForm
+    translated = ("name", "description")
     list_display = ("__str__", "slug", "position", "is_visible")
     list_display_links = ("__str__",)
     prepopulated_fields = {"slug": ("name_en",)}
     search_fields = ("name_zh_hans", "name_en", "slug")
-    fields = ("name", "description", "slug", "position", "is_visible", "editors", "base_version")
-    filter_horizontal = ("editors",)
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
+    # Reordered in the list, in one save.
+    list_editable = ("position",)
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["slug", "position", "is_visible", "editors", "base_version"]
         if obj is not None:
             fields.append("base_snapshot")
-        return fields
+        return [*self.language_fieldsets(), (_("Section"), {"fields": fields})]
+
+    def get_changeform_initial_data(self, request):
+        # A new section goes last.
+        last = Section.objects.aggregate(last=Max("position"))["last"]
+        return {
+            "position": 0 if last is None else last + 1,
+            **super().get_changeform_initial_data(request),
+        }
+
+    def changelist_view(self, request, extra_context=None):
+        # The list saves every section's position in one POST: one transaction, one change.
+        with changes.batch() if request.method == "POST" else nullcontext():
+            return super().changelist_view(request, extra_context)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "editors":
+            # Only people in the Editors role edit a section (administrators edit every one).
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(groups__name=EDITORS, is_active=True)
+                .order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if change:
+        old_slug = Section.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        if change and "base_version" in form.cleaned_data:
             obj.version = form.cleaned_data["base_version"]
-            old_slug = form.initial.get("slug")
         obj.updated_by = request.user
         obj.save()
         # The navigation on every page shows the sections.
         changes.changed(changes.SITE)
-        if change and old_slug != obj.slug:
+        if old_slug is not None and old_slug != obj.slug:
             SectionAlias.objects.filter(slug=obj.slug).delete()
             SectionAlias.objects.update_or_create(slug=old_slug, defaults={"section": obj})
             # The section's slug is part of every one of its article documents.
@@ -115,7 +187,12 @@ def transition_action(transition: Transition):
 
 @admin.register(Article)
 class ArticleAdmin(
-    changes.RecordedOnce, AutosaveViews, LivePreviewViews, RevisionViews, TranslationAdmin
+    changes.RecordedOnce,
+    AutosaveViews,
+    LivePreviewViews,
+    RevisionViews,
+    LanguageColumns,
+    TranslationAdmin,
 ):
     form = ArticleForm
     list_display = ("__str__", "section", "status_label", "publication_time", "language_status")
@@ -127,6 +204,7 @@ class ArticleAdmin(
     search_fields = ("title_zh_hans", "title_en", "body_zh_hans", "body_en")
     prepopulated_fields = {"slug": ("title_en",)}
     actions = [transition_action(transition) for transition in TRANSITIONS]
+    translated = TEXTS
     record_fields = ("fingerprint", "created_by", "created_time", "updated_by", "changed_time")
     readonly_fields = ("status", *record_fields)
     change_form_template = "admin/articles/article/change_form.html"
@@ -183,17 +261,7 @@ class ArticleAdmin(
     def get_fieldsets(self, request, obj=None):
         # Read only (a writer reading the archive): the texts as text, and nothing to change.
         editable = obj is None or self.has_change_permission(request, obj)
-        ending = "" if editable else READ_ONLY
-        languages = [
-            (
-                LANGUAGE_NAMES.get(code, code),
-                {
-                    "fields": [f"{name}_{field_suffix(code)}{ending}" for name in TEXTS],
-                    "classes": ("desk-language", f"desk-language--{code}"),
-                },
-            )
-            for code in language_codes()
-        ]
+        languages = self.language_fieldsets("" if editable else READ_ONLY)
         desk_fields = ["note", "base_version"]
         if obj is not None and translations.stale_texts(obj):
             desk_fields.insert(0, "confirm_translations")
@@ -208,19 +276,33 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.desk = desk_for(request.user)
-        for code in language_codes():
-            for name in TEXTS:
-                field = form.base_fields.get(f"{name}_{field_suffix(code)}")
-                if field is not None:
-                    # The column's heading names the language; the field needs only its name.
-                    field.label = capfirst(Article._meta.get_field(name).verbose_name)
-                    field.widget.attrs.update(lang=LANGUAGE_TAGS.get(code, code))
-                    field.widget.attrs["data-language"] = code
-                    if name in TEXTAREA_ROWS:
-                        field.widget.attrs["rows"] = TEXTAREA_ROWS[name]
         if "published_at" in form.base_fields:
             form.base_fields["published_at"].label = zoned(capfirst(_("publication time")))
         return form
+
+    def changelist_view(self, request, extra_context=None):
+        self.tell_an_editor_without_sections(request)
+        return super().changelist_view(request, extra_context)
+
+    def tell_an_editor_without_sections(self, request) -> None:
+        desk = desk_for(request.user)
+        if not desk.is_editor or desk.is_administrator or desk.section_ids:
+            return
+        administrators = (
+            get_user_model()
+            .objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATORS), is_active=True)
+            .distinct()
+        )
+        names = [person.get_full_name() or person.get_username() for person in administrators[:3]]
+        self.message_user(
+            request,
+            _(
+                "You are an editor of no section yet, so you see only your own articles and "
+                "the published archive. Ask an administrator (%(names)s) to give you sections."
+            )
+            % {"names": ", ".join(names) or _("none is set up")},
+            messages.WARNING,
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -228,6 +310,8 @@ class ArticleAdmin(
         return super().change_view(request, object_id, form_url, extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":
+            self.tell_an_editor_without_sections(request)
         draft = Article(status=Article.Status.DRAFT)
         extra_context = {**(extra_context or {}), **self.desk_context(request, draft)}
         return super().add_view(request, form_url, extra_context)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import revisions, translations
 from .models import Article, Revision, Section, field_suffix, language_codes
@@ -290,6 +291,7 @@ def base_value(base: Revision, name: str):
 class SectionForm(ConflictMixin, forms.ModelForm):
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     base_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirming_slug = None  # the new slug the person is asked to confirm
 
     class Meta:
         model = Section
@@ -305,7 +307,30 @@ class SectionForm(ConflictMixin, forms.ModelForm):
         cleaned = super().clean()
         if not self.errors:
             self.check_version()
+        if not self.errors:
+            self.check_slug_change(cleaned.get("slug"))
         return cleaned
+
+    def check_slug_change(self, slug: str | None) -> None:
+        """A new slug moves every published article of the section: say how many before it
+        is saved, and save only when the person presses Save again for that slug."""
+        if self.instance.pk is None or not slug or slug == self.initial.get("slug"):
+            return
+        moving = self.instance.articles.filter(status=Article.Status.PUBLISHED).count()
+        if not moving or self.data.get("confirm_slug") == slug:
+            return
+        self.confirming_slug = slug
+        raise forms.ValidationError(
+            ngettext(
+                "Changing the slug to “%(slug)s” gives %(count)d published article a new address "
+                "and a new fingerprint; its old address will redirect. Save again to change it.",
+                "Changing the slug to “%(slug)s” gives %(count)d published articles new addresses "
+                "and new fingerprints; their old addresses will redirect. Save again to change it.",
+                moving,
+            )
+            % {"slug": slug, "count": moving},
+            code="confirm_slug",
+        )
 
     @staticmethod
     def snapshot(section: Section) -> str:

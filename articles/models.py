@@ -204,7 +204,10 @@ class Section(Versioned):
         max_length=60,
         unique=True,
         validators=[slug_format, validate_not_reserved],
-        help_text=_("Part of every URL in the section; changing it breaks existing links."),
+        help_text=_(
+            "Part of the address of the section and of each of its articles. Changing it gives "
+            "its published articles new addresses and fingerprints; the old addresses redirect."
+        ),
     )
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Lower numbers come first in the navigation.")

@@ -177,9 +177,6 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 # Only used for labels in the admin; reader pages pick each language's own fields.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans", "en")}
-# django-modeltranslation reads this unprefixed name; served from our own static files so the
-# admin loads nothing from other hosts (see newsroom/staticfiles.py).
-JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai").strip()
 try:
@@ -196,7 +193,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "newsroom.staticfiles.JQueryUIFinder",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"

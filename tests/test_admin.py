@@ -263,8 +263,15 @@ def test_renaming_a_section_slug_in_the_admin_updates_article_fingerprints(
         "base_version": section.version,
     }
 
-    response = admin_client.post(f"/admin/articles/section/{section.pk}/change/", data)
+    asked = admin_client.post(f"/admin/articles/section/{section.pk}/change/", data)
+    unchanged = Section.objects.get(pk=section.pk).slug
+    confirm = page(asked).select_one('input[name="confirm_slug"]')["value"]
+    response = admin_client.post(
+        f"/admin/articles/section/{section.pk}/change/", {**data, "confirm_slug": confirm}
+    )
 
+    assert unchanged == "world"
+    assert any("gives 1 published article a new address" in e for e in errors(asked))
     assert response.status_code == 302, errors(response)
     article.refresh_from_db()
     assert article.fingerprint == git_hash_object(article.document_bytes())

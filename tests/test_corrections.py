@@ -242,6 +242,7 @@ def test_renaming_a_section_redirects_its_page_and_its_articles(client, admin_cl
             "position": 0,
             "is_visible": "on",
             "base_version": section.version,
+            "confirm_slug": "international",
         },
     )
 

@@ -120,6 +120,7 @@ def test_a_document_finds_its_article_after_the_desk_moved_its_section(
     form = {
         "name_zh_hans": "国际", "name_en": "World", "description_zh_hans": "", "description_en": "",
         "slug": "world-news", "position": 0, "is_visible": "on", "base_version": section.version,
+        "confirm_slug": "world-news",
     }  # fmt: skip
     admin_client.post(f"/admin/articles/section/{section.pk}/change/", form)
     (tmp_path / "ferry.md").write_bytes(example_document)
@@ -236,7 +237,7 @@ def test_loading_the_demo_again_keeps_what_editors_changed(admin_client, client,
     form = {
         "name_zh_hans": city.name_zh_hans, "name_en": city.name_en, "description_zh_hans": "",
         "description_en": "", "slug": "our-city", "position": city.position,
-        "is_visible": "on", "base_version": city.version,
+        "is_visible": "on", "base_version": city.version, "confirm_slug": "our-city",
     }  # fmt: skip
     assert admin_client.post(f"/admin/articles/section/{city.pk}/change/", form).status_code == 302
     article = Article.objects.published().filter(section=city).exclude(title_en="").first()

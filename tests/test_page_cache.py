@@ -238,7 +238,8 @@ def move_section(admin_client, section: Section, slug: str):
     return admin_client.post(
         f"/admin/articles/section/{section.pk}/change/",
         {"name_zh_hans": section.name_zh_hans, "name_en": section.name_en, "slug": slug,
-         "position": 0, "is_visible": "on", "base_version": section.version},
+         "position": 0, "is_visible": "on", "base_version": section.version,
+         "confirm_slug": slug},  # the person saw how many articles move, and confirmed
     )  # fmt: skip
 
 
