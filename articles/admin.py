@@ -24,7 +24,7 @@ from desk.live_preview import LivePreviewViews
 from newsroom import changes
 
 from . import revisions, translations
-from .forms import ArticleForm, SectionForm
+from .forms import ArticleForm, SectionForm, correction_notes
 from .models import Article, EditConflict, Section, SectionAlias, field_suffix, language_codes
 from .revisions_admin import RevisionViews
 from .workflow import (
@@ -262,7 +262,10 @@ class ArticleAdmin(
         # Read only (a writer reading the archive): the texts as text, and nothing to change.
         editable = obj is None or self.has_change_permission(request, obj)
         languages = self.language_fieldsets("" if editable else READ_ONLY)
-        desk_fields = ["note", "base_version"]
+        if editable:
+            for (_name, options), code in zip(languages, language_codes(), strict=True):
+                options["fields"].append(f"note_{field_suffix(code)}")
+        desk_fields = ["base_version"]
         if obj is not None and translations.stale_texts(obj):
             desk_fields.insert(0, "confirm_translations")
         this_change = [(_("This change"), {"fields": desk_fields})] if editable else []
@@ -348,10 +351,12 @@ class ArticleAdmin(
         # The form has already moved obj.status if a status button was pressed.
         old_status = form.status_before
         name = form.cleaned_data.get("transition")
+        notes = correction_notes(form.cleaned_data)
         revisions.save_article(
             obj,
             user=request.user,
-            note=form.cleaned_data.get("note", ""),
+            note=" · ".join(note for note in notes.values() if note),
+            correction_notes=notes,
             confirmed=form.cleaned_data.get("confirm_translations", []),
         )
         forget(request.user, obj if change else None)

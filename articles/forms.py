@@ -35,6 +35,23 @@ def section_fields() -> list[str]:
     return [*translated_fields("name", "description"), "slug", "position", "is_visible"]
 
 
+def correction_note_field(language_tag: str) -> forms.CharField:
+    return forms.CharField(
+        label=_("Correction note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": language_tag}),
+        help_text=_(
+            "Why you made this change, in this language. When it changes the text of a "
+            "published article, readers of this language see it as the correction note."
+        ),
+    )
+
+
+def correction_notes(cleaned_data: dict) -> dict[str, str]:
+    """The form's correction notes by language code."""
+    return {code: cleaned_data.get(f"note_{field_suffix(code)}", "") for code in language_codes()}
+
+
 class ConflictMixin:
     """Refuse a save when the row's version moved since the form was opened."""
 
@@ -71,15 +88,10 @@ class ConflictMixin:
 
 class ArticleForm(ConflictMixin, forms.ModelForm):
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    note = forms.CharField(
-        label=_("Change note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "Why you made this change. When it changes the text of a published article, readers "
-            "see this note as the correction note."
-        ),
-    )
+    # Why the editor made this change, in each language (the language columns show them):
+    # when it changes a published text, readers of that language see it as the correction note.
+    note_zh_hans = correction_note_field("zh-Hans")
+    note_en = correction_note_field("en")
     # Set by the status buttons under the form, never rendered as a field.
     transition = forms.ChoiceField(
         required=False, choices=[("", "")] + [(t.name, t.label) for t in TRANSITIONS]

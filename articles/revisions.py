@@ -18,7 +18,15 @@ from django.utils import timezone
 from newsroom import changes
 
 from . import translations
-from .models import ARCHIVE, LATEST, Article, ArticleAlias, Revision, language_codes
+from .models import (
+    ARCHIVE,
+    LATEST,
+    Article,
+    ArticleAlias,
+    Revision,
+    field_suffix,
+    language_codes,
+)
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -44,13 +52,20 @@ def _was_public_with_other_text(article: Article, fingerprint: str, now) -> bool
 
 @transaction.atomic
 def save_article(
-    article: Article, *, user=None, note: str = "", confirmed=(), is_public_note: bool = True
+    article: Article,
+    *,
+    user=None,
+    note: str = "",
+    correction_notes: dict[str, str] | None = None,
+    confirmed=(),
+    is_public_note: bool = True,
 ) -> Revision:
     """Save ``article`` as ``user`` and record the revision. Raises ``EditConflict`` if someone
     else saved it since ``article.version`` was loaded.
 
-    ``note`` is kept with the revision; when the save changes a published text it is also the
-    correction note readers see, unless ``is_public_note`` is false (notes the desk writes
+    ``note`` is kept with the revision. When the save changes a published text, readers see
+    ``correction_notes`` (by language code; ``note`` in every language when not given) as the
+    correction note of each language, unless ``is_public_note`` is false (notes the desk writes
     itself, in English, are for editors).
     """
     now = timezone.now()
@@ -78,10 +93,16 @@ def save_article(
             and _was_public_with_other_text(article, fingerprint, now)
         ):
             article.revised_at = now
-            article.correction_note = note if is_public_note else ""
+            for code in language_codes():
+                public = note if correction_notes is None else correction_notes.get(code, "")
+                setattr(article, correction_note_field(code), public if is_public_note else "")
     article.save()
     changes.changed(*changed_keys(before, article))
     return _record(article, user=user, note=note, now=now)
+
+
+def correction_note_field(code: str) -> str:
+    return f"correction_note_{field_suffix(code)}"
 
 
 def changed_keys(before: Article | None, after: Article | None) -> list[str]:
@@ -161,7 +182,9 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
         article.section = section
         fingerprint = article.compute_fingerprint()
         if article.published_at <= now and fingerprint != article.fingerprint:
-            article.revised_at, article.correction_note = now, ""
+            article.revised_at = now
+            for code in language_codes():
+                setattr(article, correction_note_field(code), "")
         article.fingerprint = fingerprint
         if article.rendered:
             article.rendered = {**article.rendered, "fingerprint": fingerprint}
@@ -170,8 +193,9 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
         history.append(
             _revision(article, number=last.get(article.pk, 0) + 1, user=user, note=note, now=now)
         )
-    fields = ["fingerprint", "rendered", "revised_at", "correction_note", "version",
-              "updated_by", "updated_at"]  # fmt: skip
+    notes = [correction_note_field(code) for code in language_codes()]
+    fields = ["fingerprint", "rendered", "revised_at", *notes, "version", "updated_by",
+              "updated_at"]  # fmt: skip
     Article.objects.bulk_update(moved, fields, batch_size=500)
     Revision.objects.filter(
         article__section=section, article__status=Article.Status.PUBLISHED,

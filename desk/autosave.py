@@ -159,7 +159,7 @@ def differs(fields: dict, article) -> bool:
             saved = translations.text(article, *text) if article is not None else ""
             if not translations.same_text(text[0], value, saved):
                 return True
-        elif name == "note" and value.strip():
+        elif name.startswith("note_") and value.strip():
             return True
     return False
 

@@ -27,7 +27,7 @@ def test_changes_to_different_languages_and_fields_are_combined(two_editors, mak
     first, second = two_editors
     article = make_article(summary_en="A ferry.", summary_zh_hans="渡轮。", body_en="Daily.")
     # Both open the form at the same version.
-    form_first = change_form(article, summary_zh_hans="渡轮复航。", note="Sharper")
+    form_first = change_form(article, summary_zh_hans="渡轮复航。", note_zh_hans="更准确")
     form_second = change_form(article, summary_en="The ferry is back.", body_en="Hourly.")
 
     saved = first.post(change_url(article), form_first)
@@ -50,7 +50,7 @@ def test_changes_to_different_languages_and_fields_are_combined(two_editors, mak
 def test_a_text_both_changed_is_shown_side_by_side_and_nothing_is_saved(two_editors, make_article):
     first, second = two_editors
     article = make_article(body_en="The ferry runs daily.", body_zh_hans="渡轮每天运行。")
-    form_first = change_form(article, body_en="The ferry runs hourly.", note="Timetable")
+    form_first = change_form(article, body_en="The ferry runs hourly.", note_en="Timetable")
     form_second = change_form(
         article, body_en="The ferry runs twice a day.", body_zh_hans="渡轮每天运行两次。"
     )

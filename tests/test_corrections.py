@@ -20,7 +20,7 @@ def corrected(admin_client, make_article):
     first = article.fingerprint
     response = admin_client.post(
         change_url(article),
-        change_form(article, body_en="The ferry runs hourly.", note="The timetable was wrong."),
+        change_form(article, body_en="The ferry runs hourly.", note_en="The timetable was wrong."),
     )
     assert response.status_code == 302, errors(response)
     article.refresh_from_db()
@@ -191,7 +191,7 @@ def test_every_time_in_the_desk_names_its_time_zone(admin_client, make_article):
 def test_a_new_slug_keeps_the_old_addresses_working(client, admin_client, make_article):
     article = make_article(slug="old-name")
     first = article.fingerprint
-    admin_client.post(change_url(article), change_form(article, slug="new-name", note="Renamed"))
+    admin_client.post(change_url(article), change_form(article, slug="new-name", note_en="Renamed"))
     article.refresh_from_db()
 
     assert article.slug == "new-name"
@@ -311,3 +311,53 @@ def test_time_zone_labels_follow_the_editors_language(admin_client, make_article
     header = "th.column-publication_time"
     assert english.select_one(header).get_text(strip=True) == "Publication time (Asia/Shanghai)"
     assert chinese.select_one(header).get_text(strip=True) == "发布时间 (Asia/Shanghai)"
+
+
+def test_each_language_reads_its_own_correction_note_in_its_own_block(admin_client, make_article):
+    article = make_article(
+        slug="ferry", body_en="The ferry runs daily.", body_zh_hans="渡轮每天开。"
+    )
+    response = admin_client.post(
+        change_url(article),
+        change_form(
+            article,
+            body_en="The ferry runs hourly.",
+            body_zh_hans="渡轮每小时一班。",
+            note_en="The timetable was wrong.",
+            note_zh_hans="时刻表有误。",
+        ),
+    )
+    assert response.status_code == 302, errors(response)
+
+    for language in ("zh-hans", "en"):
+        soup = page(admin_client.get(f"/{language}/world/ferry/"))
+        chinese = soup.select_one('article[lang="zh-Hans"] aside.correction').get_text(" ")
+        english = soup.select_one('article[lang="en"] aside.correction').get_text(" ")
+        assert "时刻表有误。" in chinese and "timetable" not in chinese and "更新" in chinese
+        assert "The timetable was wrong." in english and "时刻表" not in english
+        assert "Updated" in english
+
+
+def test_a_note_in_one_language_leaves_the_other_with_the_date_alone(admin_client, make_article):
+    article = make_article(slug="ferry", body_en="The ferry runs daily.")
+    admin_client.post(
+        change_url(article),
+        change_form(article, body_en="The ferry runs hourly.", note_en="The timetable was wrong."),
+    )
+
+    soup = page(admin_client.get("/en/world/ferry/"))
+
+    chinese = soup.select_one('article[lang="zh-Hans"] aside.correction')
+    assert chinese.time is not None and "timetable" not in chinese.get_text()
+
+
+def test_an_earlier_version_is_labelled_with_when_readers_saw_it(client, make_article):
+    with time_machine.travel(at(2026, 7, 1, 9, 0), tick=False):
+        article = make_article(slug="timed", published_at=at(2026, 7, 1, 8, 0), body_en="One.")
+    with time_machine.travel(at(2026, 7, 3, 17, 30), tick=False):
+        article.body_en = "Two."
+        revisions.save_article(article, note="Fixed")
+
+    link = page(client.get("/en/world/timed/")).select_one("nav.earlier-versions a")
+
+    assert [t.get_text() for t in link.select("time")] == ["2026-07-01 09:00", "2026-07-03 17:30"]

@@ -25,7 +25,7 @@ def test_every_save_keeps_a_revision_with_who_when_and_note(admin_client, admin_
     article = make_article(body_en="First text.")
 
     admin_client.post(
-        change_url(article), change_form(article, body_en="Second text.", note="Tightened")
+        change_url(article), change_form(article, body_en="Second text.", note_en="Tightened")
     )
 
     history = list(article.revisions.order_by("number"))

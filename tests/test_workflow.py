@@ -176,12 +176,12 @@ def test_editor_corrects_a_published_article_in_their_section(login, world_edito
     article = make_article(status=PUBLISHED)
 
     response = login(world_editor).post(
-        change_url(article), change_form(article, body_en="Corrected.", note="Fixed a date")
+        change_url(article), change_form(article, body_en="Corrected.", note_en="Fixed a date")
     )
 
     assert response.status_code == 302, errors(response)
     article.refresh_from_db()
-    assert article.body_en == "Corrected." and article.correction_note == "Fixed a date"
+    assert article.body_en == "Corrected." and article.correction_note_en == "Fixed a date"
 
 
 def test_editor_cannot_touch_another_sections_articles(login, world_editor, city, make_article):

@@ -118,6 +118,12 @@ def body_html(article, language: str) -> str:
 
 
 @register.filter
+def correction_note_in(article, language: str) -> str:
+    """The note readers of ``language`` see with a correction (no other language's)."""
+    return getattr(article, f"correction_note_{models.field_suffix(language)}", "") or ""
+
+
+@register.filter
 def title_in(article, language: str):
     return article.title_in(language)
 
