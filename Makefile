@@ -60,7 +60,7 @@ screenshots: install-test
 
 # Lighthouse, axe-core and the Nu HTML checker on every page type; writes docs/quality.md.
 # Needs Debian's chromium, chromium-driver and a Java runtime (see README, "Quality").
-audit: install audit/node_modules/.installed
+audit: install-test audit/node_modules/.installed
 	@command -v chromedriver >/dev/null && command -v java >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei default-jre-headless)
 	$(BIN)/python audit/audit.py

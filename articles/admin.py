@@ -105,6 +105,20 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SectionPositionForm(forms.ModelForm):
+    """A row of the section list: its position, labelled with the section's name."""
+
+    class Meta:
+        model = Section
+        fields = ["position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].widget.attrs["aria-label"] = _("Position of %(section)s") % {
+            "section": self.instance
+        }
+
+
 @admin.register(Section)
 class SectionAdmin(changes.RecordedOnce, LanguageColumns, TranslationAdmin):
     form = SectionForm
@@ -131,6 +145,9 @@ class SectionAdmin(changes.RecordedOnce, LanguageColumns, TranslationAdmin):
             "position": 0 if last is None else last + 1,
             **super().get_changeform_initial_data(request),
         }
+
+    def get_changelist_form(self, request, **kwargs):
+        return SectionPositionForm
 
     def changelist_view(self, request, extra_context=None):
         # The list saves every section's position in one POST: one transaction, one change.
@@ -210,7 +227,6 @@ class ArticleAdmin(
     change_form_template = "admin/articles/article/change_form.html"
 
     class Media:
-        css = {"all": ("css/desk.css",)}
         js = ("js/desk.js",)
 
     # What each person may see and do.
@@ -279,6 +295,11 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.desk = desk_for(request.user)
+        if "published_at" in form.base_fields:
+            # The admin's date and time boxes have no label of their own.
+            date, time = form.base_fields["published_at"].widget.widgets
+            date.attrs["aria-label"] = _("Publication date")
+            time.attrs["aria-label"] = _("Publication time of day")
         if "published_at" in form.base_fields:
             form.base_fields["published_at"].label = zoned(capfirst(_("publication time")))
         return form

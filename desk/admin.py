@@ -102,6 +102,7 @@ class PersonAdmin(UserAdmin):
         (None, {"fields": ("username", "usable_password", "password1", "password2")}),
         (_("At the desk"), {"fields": ("role", "sections")}),
     )
+    readonly_fields = ("last_login", "date_joined")  # records, not choices
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = (RoleFilter, "is_active", "is_superuser")
 

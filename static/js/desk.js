@@ -135,7 +135,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const preview = document.createElement("section");
     preview.className = "desk-preview";
     preview.lang = body.lang;
-    preview.setAttribute("aria-label", writing.dataset.previewLabel);
+    const heading = column.querySelector("h2");
+    preview.setAttribute("aria-label", `${writing.dataset.previewLabel} · ${heading ? heading.textContent : language}`);
+    preview.tabIndex = 0; // it scrolls: a keyboard can reach it
     const content = document.createElement("div");
     preview.append(content);
     column.append(preview);
