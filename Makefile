@@ -56,7 +56,7 @@ format: install-test
 # The README's screenshots, taken by the browser tests in Debian's Chromium.
 screenshots: install-test
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	SCREENSHOT_DIR=docs/screenshots $(TEST_ENV) $(BIN)/pytest tests/test_browser.py -k screenshots -q
+	SCREENSHOT_DIR=docs/screenshots $(TEST_ENV) $(BIN)/pytest tests/test_browser.py tests/test_desk_browser.py -k screenshots -q
 
 # Lighthouse, axe-core and the Nu HTML checker on every page type; writes docs/quality.md.
 # Needs Debian's chromium, chromium-driver and a Java runtime (see README, "Quality").

@@ -17,6 +17,7 @@ from desk.autosave import HEARTBEAT_SECONDS, local_time
 from desk.models import UnsavedText
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from .test_browser import SCREENSHOTS
 
 pytestmark = needs_chromium
 PASSWORD = "desk-password-123"  # make_person's
@@ -123,3 +124,30 @@ def test_two_people_on_one_article_see_each_other_within_ten_seconds(
 
     expect(second.locator("#desk-presence")).to_contain_text("li")
     expect(first.locator("#desk-presence")).to_contain_text("sam", timeout=10_000)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_screenshots_of_the_article_form_side_by_side_and_stacked(
+    site, browser, editors, article, size
+):
+    viewport = {"desktop": {"width": 1400, "height": 1100}, "phone": {"width": 390, "height": 844}}
+    page = browser.new_context(viewport=viewport[size], locale="zh-CN").new_page()
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "li")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    change_page(page, site, article)
+    expect(page.locator(".desk-preview").first).to_contain_text("港口")  # the preview came
+    chinese, english = (page.locator(f"fieldset.desk-language--{code}").bounding_box()
+                        for code in ("zh-hans", "en"))  # fmt: skip
+
+    if size == "desktop":
+        assert english["y"] == chinese["y"] and english["x"] > chinese["x"] + chinese["width"] / 2
+    else:
+        assert english["y"] >= chinese["y"] + chinese["height"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport[size]["width"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"desk-article-{size}.png"
+    page.screenshot(path=str(target), full_page=size == "phone")
+    assert target.stat().st_size > 10_000
