@@ -19,7 +19,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from desk.autosave import AutosaveViews, forget, form_context
+from desk.autosave import AutosaveViews, forget, form_context, keep_posted
 from desk.live_preview import LivePreviewViews
 from newsroom import changes
 
@@ -296,12 +296,12 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         form.desk = desk_for(request.user)
         if "published_at" in form.base_fields:
+            published_at = form.base_fields["published_at"]
+            published_at.label = zoned(capfirst(_("publication time")))
             # The admin's date and time boxes have no label of their own.
-            date, time = form.base_fields["published_at"].widget.widgets
+            date, time = published_at.widget.widgets
             date.attrs["aria-label"] = _("Publication date")
             time.attrs["aria-label"] = _("Publication time of day")
-        if "published_at" in form.base_fields:
-            form.base_fields["published_at"].label = zoned(capfirst(_("publication time")))
         return form
 
     def changelist_view(self, request, extra_context=None):
@@ -330,6 +330,25 @@ class ArticleAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        if (
+            request.method == "POST"
+            and obj is not None
+            and self.has_view_permission(request, obj)
+            and not self.has_change_permission(request, obj)
+        ):
+            # The article moved on (submitted, published) while this person edited it: their
+            # text is kept for them rather than refused with it.
+            keep_posted(request, obj)
+            self.message_user(
+                request,
+                _(
+                    "This article is %(status)s now, so you may no longer change it. Your text "
+                    "was not saved to it but kept for you: it is below, to copy."
+                )
+                % {"status": obj.get_status_display()},
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
         extra_context = {**(extra_context or {}), **self.desk_context(request, obj)}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -346,6 +365,7 @@ class ArticleAdmin(
         names = dict(settings.LANGUAGES)
         has_some_text = article.pk is not None
         return {
+            "sees_history": article.pk is not None and desk_for(request.user).sees_history(article),
             "transitions": desk_for(request.user).transitions(article),
             "missing_languages": [names[code] for code in names if code not in article.languages]
             if has_some_text
@@ -380,7 +400,7 @@ class ArticleAdmin(
             correction_notes=notes,
             confirmed=form.cleaned_data.get("confirm_translations", []),
         )
-        forget(request.user, obj if change else None)
+        forget(request.user, obj if change else None, request.POST.get("autosave_key", ""))
         if name:
             self.log_transition(request, obj, old_status)
             self.message_user(request, self.step_message(obj, name), messages.SUCCESS)
@@ -473,7 +493,8 @@ class ArticleAdmin(
             "title": _("Unpublish these articles?"),
             "articles": queryset.select_related("section"),
             "action": request.POST.get("action"),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            # Every article chosen, "all N" across the list's pages included.
+            "selected": list(queryset.values_list("pk", flat=True)),
         }
         return TemplateResponse(request, "admin/articles/article/confirm_unpublish.html", context)
 

@@ -182,10 +182,10 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             return
         current = self.locked_current()
         started_from = self.cleaned_data.get("base_version")
-        if started_from == current.version:
-            self.keep_chosen(current)
-            return
         base = current.revisions.filter(article_version=started_from).first()
+        self.keep_chosen(base)
+        if started_from == current.version:
+            return
         theirs_only, conflicts = [], []
         for name in self.merged_fields():
             yours, theirs = self.cleaned_data.get(name), getattr(current, name)
@@ -196,38 +196,52 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             elif base is None or not self.same(name, theirs, base_value(base, name)):
                 conflicts.append(FieldConflict(name, self.label(name), theirs, yours))
         person = current.updated_by
+        # Someone took a workflow step meanwhile (published it, say): saving must not carry
+        # this person's edits along unseen.
+        moved = base is None or base.status != current.status
         # From here on the form works from the saved row, whatever the editor's copy was.
         self.data = self.data.copy()
         self.data[self.add_prefix("base_version")] = current.version
         for name in theirs_only:
             self.cleaned_data[name] = getattr(current, name)
             self.data.update(self.form_data(name, getattr(current, name)))
-        if not conflicts:
+        if not conflicts and not moved:
             self.cleaned_data["base_version"] = current.version
             self.instance = current
             self.merged = {"person": person, "fields": [self.label(n) for n in theirs_only]}
             return
-        self.conflict = {**self.describe_conflict(current, started_from), "fields": conflicts}
-        raise forms.ValidationError(
-            _(
+        self.conflict = {**self.describe_changes(current, base), "fields": conflicts}
+        who = getattr(person, "username", None) or _("Someone else")
+        if conflicts:
+            message = _(
                 "%(person)s saved this while you were editing it and changed the same text as "
                 "you. Nothing is saved yet: for each text below, choose whose to keep. Their "
                 "other changes are in the form already, with yours."
-            )
-            % {"person": getattr(person, "username", None) or _("Someone else")},
-            code="conflict",
-        )
+            ) % {"person": who}
+        else:
+            message = _(
+                "%(person)s saved this while you were editing it, and it is %(status)s now. "
+                "Nothing is saved yet: your changes are in the form, with theirs. Save again to "
+                "save them to the article as it is now."
+            ) % {"person": who, "status": current.get_status_display()}
+        raise forms.ValidationError(message, code="conflict")
 
     def merged_fields(self) -> list[str]:
         """The form's fields that two people's saves are combined by."""
         names = [*translated_fields(*translations.TEXT_FIELDS), "section", "slug", "published_at"]
         return [name for name in names if name in self.fields]
 
-    def keep_chosen(self, current: Article) -> None:
-        """Apply the choices made in a conflict: "theirs" puts back the saved text."""
+    def keep_chosen(self, base: Revision | None) -> None:
+        """Apply the choices made in a conflict: "theirs" is the text of the version the form
+        was shown with (``base``), which the person then saves as their own (and which merges
+        like any other if yet another save came in since)."""
         for name in self.merged_fields():
-            if self.data.get(f"keep-{name}") == "theirs":
-                self.cleaned_data[name] = getattr(current, name)
+            if base is None or self.data.get(f"keep-{name}") != "theirs":
+                continue
+            value = base_value(base, name)
+            if name == "section":
+                value = Section.objects.filter(slug=value).first() or self.cleaned_data[name]
+            self.cleaned_data[name] = value
 
     @staticmethod
     def same(name: str, one, other) -> bool:
@@ -259,8 +273,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             return {f"{key}_0": f"{local:%Y-%m-%d}", f"{key}_1": f"{local:%H:%M:%S}"}
         return {key: value or ""}
 
-    def describe_conflict(self, current, started_from):
-        base = current.revisions.filter(article_version=started_from).first()
+    def describe_changes(self, current, base: Revision | None) -> dict:
+        """What the other person changed since ``base``, per language."""
         latest = current.revisions.order_by("-number").first()
         if base is None or latest is None:
             return {"person": current.updated_by, "languages": []}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import revisions
 from .previews import preview_url, render_revision
+from .workflow import desk_for
 
 REVISIONS_PER_PAGE = 50
 
@@ -52,6 +53,8 @@ class RevisionViews:
         if article is None:
             raise Http404(_("There is no such article, or you may not see it."))
         if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        if not desk_for(request.user).sees_history(article):
             raise PermissionDenied
         return article
 

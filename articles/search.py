@@ -49,13 +49,17 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The search terms of ``text``: stems of words, bigrams of Chinese."""
-    found = []
-    for run in _RUNS.findall(text or ""):
+    return list(each_term(text))
+
+
+def each_term(text: str):
+    """:func:`terms`, one at a time, for a reader that may stop early."""
+    for match in _RUNS.finditer(text or ""):
+        run = match.group()
         if _HAN_RUN.fullmatch(run):
-            found.extend(_bigrams(run))
+            yield from _bigrams(run)
         else:
-            found.append(stem(run.lower()))
-    return found
+            yield stem(run.lower())
 
 
 def _bigrams(run: str) -> list[str]:
@@ -75,17 +79,20 @@ def joined(words: list[str]) -> str:
 
 
 def bounded_terms(*texts: str | None) -> list[str]:
-    """The terms of ``texts`` (one language's summary and body), as many as
-    ``MAX_INDEXED_BYTES`` allows. PostgreSQL refuses a tsvector over 1 MB, and a megabyte of
-    Chinese has millions of bigrams: a long article is found by its first few hundred thousand
-    characters, on every database alike."""
-    found, size = [], 0
+    """The terms of ``texts`` (one language's summary and body), as many as a search vector of
+    ``MAX_INDEXED_BYTES`` holds. PostgreSQL refuses a tsvector over 1 MB, and a megabyte of
+    Chinese has a million bigrams: a long article is found by its beginning, on every database
+    alike (at least its first 28,000 characters of Chinese; more, as words repeat)."""
+    found, size, seen = [], 0, {}
     for text in texts:
-        for term in terms(text or ""):
-            # An entry, a position and the lexeme: more than the vector keeps of a repeat.
-            size += 6 + len(term.encode())
+        for term in each_term(text or ""):
+            # A term's first use costs its entry, its bytes and a position; a repeat only a
+            # position, up to the 256 a vector keeps. An upper bound of what PostgreSQL stores.
+            count = seen.get(term, 0)
+            size += len(term.encode()) + 10 if count == 0 else 2 if count < 256 else 0
             if size > MAX_INDEXED_BYTES:
                 return found
+            seen[term] = count + 1
             found.append(term)
     return found
 

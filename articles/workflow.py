@@ -11,6 +11,7 @@ hidden button would.
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -102,9 +103,8 @@ class Desk:
         published archive."""
         if self.is_administrator:
             return queryset
-        return queryset.filter(
-            Q(section__in=self.section_ids) | Q(created_by=self.user) | Q(status=Status.PUBLISHED)
-        )
+        archive = Q(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        return queryset.filter(Q(section__in=self.section_ids) | Q(created_by=self.user) | archive)
 
     def sections_for_articles(self):
         """The sections this person may file an article in."""
@@ -131,11 +131,14 @@ class Desk:
         return self.edits_section(article.section_id) or self.owns_draft(article)
 
     def can_view(self, article: Article) -> bool:
-        return (
-            self.can_edit(article)
-            or article.created_by_id == self.user.pk
-            or (article.status == Status.PUBLISHED and self.may_add_articles)
+        return self.sees_history(article) or (
+            self.may_add_articles and article.is_published and not article.is_scheduled
         )
+
+    def sees_history(self, article: Article) -> bool:
+        """Revisions, previews and share links: for the article's own people, not for someone
+        reading the archive (earlier drafts were never published)."""
+        return self.can_edit(article) or article.created_by_id == self.user.pk
 
     def can_schedule(self, article: Article | None) -> bool:
         """Setting the publication time is part of publishing."""

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, User
+from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ class RoleFields(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Editors only: the sections whose articles they edit and publish."),
+        show_hidden_initial=True,  # what the page showed: only the differences are saved
     )
 
     def __init__(self, *args, **kwargs):
@@ -60,7 +62,15 @@ class RoleFields(forms.ModelForm):
             if not user.is_staff:
                 user.is_staff = True  # a role is a desk account
                 user.save(update_fields=["is_staff"])
-        user.edited_sections.set(self.cleaned_data.get("sections") or [])
+        # Only what this form changed: an assignment made meanwhile on the section's own page
+        # stays, and that page, if open, is told the section changed (its version moves).
+        chosen = set(self.cleaned_data.get("sections") or [])
+        shown_ids = self.data.getlist(self.add_initial_prefix("sections"))
+        shown = set(Section.objects.filter(pk__in=[i for i in shown_ids if i.isdigit()]))
+        user.edited_sections.add(*(chosen - shown))
+        user.edited_sections.remove(*(shown - chosen))
+        moved = [section.pk for section in chosen ^ shown]
+        Section.objects.filter(pk__in=moved).update(version=F("version") + 1)
 
 
 class PersonChangeForm(RoleFields, UserChangeForm):

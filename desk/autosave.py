@@ -9,8 +9,10 @@ restored text carries the version it started from, so it merges with saves made 
 """
 
 import json
+import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
@@ -18,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import translations
-from articles.forms import text_of_field
+from articles.forms import text_of_field, translated_fields
 
 from .models import Presence, UnsavedText
 
 HEARTBEAT_SECONDS = 5
 # Someone is there while their form reported this recently (two missed reports and a margin).
 PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
+FORM_KEY = re.compile(r"[A-Za-z0-9-]{8,40}")
 
 
 class AutosaveViews:
@@ -56,22 +59,18 @@ class AutosaveViews:
             else self.has_change_permission(request, article)
         )
         try:
-            report = Report.read(request.body)
+            report = Report.read(request.body, is_new=article is None)
         except ValueError as error:
             return JsonResponse({"error": str(error)}, status=400)
-        if (report.fields is not None or report.discard) and not may_write:
+        if report.fields is not None and not may_write:
             raise PermissionDenied
-        kept = UnsavedText.objects.filter(person=request.user, article=article)
-        if report.discard:
+        kept = kept_texts(request.user, article, report.form_key)
+        if report.discard:  # one's own kept text can always be let go
             kept.delete()
         elif report.fields is not None:
-            UnsavedText.objects.update_or_create(
-                person=request.user,
-                article=article,
-                defaults={"fields": report.fields, "base_version": report.base_version},
-            )
+            keep(request.user, article, report.fields, report.base_version, report.form_key)
         others = []
-        if article is not None:
+        if article is not None and may_write:  # reading the archive is not editing
             if report.is_leaving:
                 Presence.objects.filter(person=request.user, article=article).delete()
             else:
@@ -81,17 +80,33 @@ class AutosaveViews:
         return JsonResponse({"kept_at": saved and local_time(saved), "others": others})
 
 
+def kept_texts(person, article, form_key: str = ""):
+    """What ``person`` kept of ``article`` (of the new article form ``form_key``)."""
+    texts = UnsavedText.objects.filter(person=person, article=article)
+    return texts.filter(form_key=form_key) if article is None else texts
+
+
+def keep(person, article, fields: dict, base_version: int | None, form_key: str = "") -> None:
+    UnsavedText.objects.update_or_create(
+        person=person,
+        article=article,
+        form_key="" if article is not None else form_key,
+        defaults={"fields": fields, "base_version": base_version},
+    )
+
+
 class Report:
     """What a form's browser sent: ``{"fields": {name: text}, "base_version": n}`` to keep its
     text, ``{"discard": true}`` to drop it, ``{"leaving": true}`` when the page closes, or
-    ``{}`` only to say the person is still there."""
+    ``{}`` only to say the person is still there. A new article's form adds its
+    ``"form_key"``."""
 
-    def __init__(self, fields, base_version, discard, is_leaving):
+    def __init__(self, fields, base_version, discard, is_leaving, form_key):
         self.fields, self.base_version = fields, base_version
-        self.discard, self.is_leaving = discard, is_leaving
+        self.discard, self.is_leaving, self.form_key = discard, is_leaving, form_key
 
     @classmethod
-    def read(cls, body: bytes) -> "Report":
+    def read(cls, body: bytes, *, is_new: bool) -> "Report":
         try:
             data = json.loads(body or b"{}")
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -110,7 +125,16 @@ class Report:
             and 0 < base_version < 2**31
         ):  # fmt: skip
             raise ValueError(_("“base_version” must be a version number."))
-        return cls(fields, base_version, data.get("discard") is True, data.get("leaving") is True)
+        form_key = data.get("form_key", "")
+        if is_new and not (isinstance(form_key, str) and FORM_KEY.fullmatch(form_key)):
+            raise ValueError(_("A new article's report names its form (“form_key”)."))
+        return cls(
+            fields,
+            base_version,
+            data.get("discard") is True,
+            data.get("leaving") is True,
+            form_key if is_new else "",
+        )
 
 
 def others_here(article, person) -> list[str]:
@@ -131,13 +155,17 @@ def local_time(moment) -> str:
 
 def form_context(request, article) -> dict:
     """What the article form shows and its script needs: where to report, the text this
-    person left unsaved (when it differs from the article), and who else is here."""
+    person left unsaved (when it differs from the article; offered when the form is opened,
+    not over text just posted), and who else is here."""
     saved = article if article is not None and article.pk else None
     if saved is None:
         url = reverse("admin:articles_article_autosave_new")
     else:
         url = reverse("admin:articles_article_autosave", kwargs={"object_id": saved.pk})
-    kept = UnsavedText.objects.filter(person=request.user, article=saved).first()
+    kept = None
+    if request.method == "GET":
+        kept = UnsavedText.objects.filter(person=request.user, article=saved)
+        kept = kept.order_by("-saved_at").first()
     if kept is not None and not differs(kept.fields, saved):
         kept.delete()
         kept = None
@@ -146,9 +174,29 @@ def form_context(request, article) -> dict:
         "interval": HEARTBEAT_SECONDS,
         "unsaved": kept,
         "unsaved_time": kept and local_time(kept.saved_at),
-        "unsaved_data": kept and {"fields": kept.fields, "base_version": kept.base_version},
+        "unsaved_data": kept
+        and {"fields": kept.fields, "base_version": kept.base_version, "form_key": kept.form_key},
+        "unsaved_texts": kept and labelled(kept.fields),
+        "request_limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         "others": others_here(saved, request.user) if saved else [],
     }
+
+
+def labelled(fields: dict) -> list[tuple[str, str]]:
+    """The kept texts that have something in them, each with its language and field."""
+    names = dict(settings.LANGUAGES)
+    shown = []
+    for name, value in fields.items():
+        text = text_of_field(name) or (
+            ("note", name.removeprefix("note_").replace("_", "-"))
+            if name.startswith("note_")
+            else None
+        )
+        if text and value.strip() and text[1] in names:
+            field, code = text
+            label = translations.FIELD_NAMES.get(field, _("correction note"))
+            shown.append((f"{names[code]} · {label}", value))
+    return shown
 
 
 def differs(fields: dict, article) -> bool:
@@ -164,6 +212,16 @@ def differs(fields: dict, article) -> bool:
     return False
 
 
-def forget(person, article) -> None:
-    """The article was saved: what this person kept of it is in it now."""
-    UnsavedText.objects.filter(person=person, article=article).delete()
+def keep_posted(request, article) -> None:
+    """Keep the texts of a save that could not be made (the article moved on to a step this
+    person may not edit in): they are offered back, to copy, when the article is opened."""
+    names = [*translated_fields(*translations.TEXT_FIELDS), *translated_fields("note"), "slug"]
+    fields = {name: request.POST[name] for name in names if name in request.POST}
+    version = request.POST.get("base_version", "")
+    keep(request.user, article, fields, int(version) if version.isdigit() else None)
+
+
+def forget(person, article, form_key: str = "") -> None:
+    """The article was saved (``None`` and the form's key: a new article was added): what this
+    person kept of it is in it now."""
+    kept_texts(person, article, form_key).delete()

@@ -11,7 +11,7 @@ from articles.models import Article
 
 class UnsavedText(models.Model):
     """An editor's form as it was at their last autosave: what a closed tab or a crash would
-    otherwise lose. ``article`` is empty for an article not yet added (one per person)."""
+    otherwise lose. ``article`` is empty for an article not yet added."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, related_name="+")
@@ -19,6 +19,8 @@ class UnsavedText(models.Model):
     # the form started from, so that restoring merges with saves made since (articles.forms).
     fields = models.JSONField(default=dict)
     base_version = models.PositiveIntegerField(null=True)
+    # A new article's form, named by its browser: two add forms open at once keep two texts.
+    form_key = models.CharField(max_length=40, blank=True)
     saved_at = models.DateTimeField(_("kept at"), auto_now=True)
 
     class Meta:
@@ -29,9 +31,9 @@ class UnsavedText(models.Model):
                 name="unsaved_text_per_person_and_article",
             ),
             models.UniqueConstraint(
-                fields=["person"],
+                fields=["person", "form_key"],
                 condition=Q(article__isnull=True),
-                name="unsaved_new_article_per_person",
+                name="unsaved_new_article_per_form",
             ),
         ]
 

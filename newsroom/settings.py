@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # middleware below gave it when it was rendered (see newsroom/page_cache.py).
     "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Long bodies (a long article) only for the desk.
+    "newsroom.request_limits.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for what the page cache does not keep (signed-in editors' pages).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -228,8 +230,9 @@ LOGGING = {
 
 # Newsroom's own settings.
 # The desk accepts an article with two bodies of articles.models.BODY_MAX_CHARACTERS each, even
-# URL-encoded (a Chinese character takes nine bytes so); Django's default is 2.5 MB. A reverse
-# proxy in front must allow as much (nginx: client_max_body_size 25m).
+# URL-encoded (a Chinese character takes nine bytes so); Django's default is 2.5 MB, which
+# newsroom/request_limits.py keeps for everything but the desk. A reverse proxy in front must
+# allow as much for /admin/ (nginx: client_max_body_size 25m).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"

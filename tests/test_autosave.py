@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from desk.models import Presence, UnsavedText
 
 from .conftest import page
-from .desk import change_form, change_url, errors
+from .desk import article_form, change_form, change_url, errors
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_typed_text_is_kept_and_offered_back_with_its_time(two_editors, make_art
         in page(as_li.get(change_url(article))).select_one("#desk-restore").get_text()
     )
     offered = json.loads(page(as_li.get(change_url(article))).select_one("#desk-unsaved").string)
-    assert offered == {"fields": fields, "base_version": 1}
+    assert offered == {"fields": fields, "base_version": 1, "form_key": ""}
     assert kept.fields["body_en"] == "The ferry runs hourly, from Monday."
     # Nobody else sees it: not the other editor's form, not readers.
     other_form = as_sam.get(change_url(article)).content.decode()
@@ -75,17 +75,26 @@ def test_kept_text_that_matches_the_article_is_not_offered(two_editors, make_art
     assert not UnsavedText.objects.exists()
 
 
-def test_a_new_article_s_text_is_kept_and_offered_on_the_add_form(two_editors):
-    (_li, as_li), _sam = two_editors
+def test_a_new_article_s_text_is_kept_per_add_form_and_offered(two_editors, make_section):
+    (li, as_li), _sam = two_editors
     url = "/admin/articles/article/autosave/new/"
+    first = {"fields": {"title_en": "Night buses", "body_en": "Draft."}, "form_key": "tab-one-1"}
+    second = {"fields": {"title_en": "Ferry", "body_en": "Other."}, "form_key": "tab-two-2"}
 
-    report(as_li, url, {"fields": {"title_en": "Night buses", "body_en": "Draft."}})
-
+    report(as_li, url, first)
+    report(as_li, url, second)  # another add form, open at the same time
     form = page(as_li.get("/admin/articles/article/add/"))
-    assert form.select_one("#desk-restore") is not None
-    assert (
-        json.loads(form.select_one("#desk-unsaved").string)["fields"]["title_en"] == "Night buses"
-    )
+    offered = json.loads(form.select_one("#desk-unsaved").string)
+    keyless = report(as_li, url, {"fields": {"title_en": "Which form?"}})
+
+    assert (offered["fields"]["title_en"], offered["form_key"]) == ("Ferry", "tab-two-2")
+    assert keyless.status_code == 400
+    assert UnsavedText.objects.filter(person=li, article=None).count() == 2
+    # Adding the article from the second form lets go of its text only.
+    data = article_form(make_section("world"), title_en="Ferry", autosave_key="tab-two-2")
+    assert as_li.post("/admin/articles/article/add/", data).status_code == 302
+    left = UnsavedText.objects.filter(person=li, article=None)
+    assert [kept.fields["title_en"] for kept in left] == ["Night buses"]
 
 
 def test_people_with_the_same_article_open_see_each_other(two_editors, make_article):

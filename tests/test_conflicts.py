@@ -241,3 +241,23 @@ def test_concurrent_transactions_cannot_both_save(make_article):
     assert results == {"first": "saved", "second": "refused"}
     article.refresh_from_db()
     assert article.body_en == "First."
+
+
+def test_a_choice_of_theirs_holds_when_yet_another_save_comes_in(two_editors, make_article):
+    first, second = two_editors
+    article = make_article(body_en="Daily.", title_en="Ferry")
+    form_second = change_form(article, body_en="Twice a day.")
+    first.post(change_url(article), change_form(article, body_en="Hourly."))
+    refused = second.post(change_url(article), form_second)
+    shown_version = BeautifulSoup(refused.content, "lxml").select_one('input[name="base_version"]')
+    article.refresh_from_db()
+    first.post(change_url(article), change_form(article, title_en="Ferry returns"))  # a third
+
+    again = second.post(
+        change_url(article),
+        {**form_second, "base_version": shown_version["value"], "keep-body_en": "theirs"},
+    )
+
+    assert again.status_code == 302, errors(again)
+    article.refresh_from_db()
+    assert (article.body_en, article.title_en) == ("Hourly.", "Ferry returns")

@@ -2,7 +2,10 @@
 first and largest, a message that says what happened, previews for drafts, slugs proposed from
 Chinese titles, and writers who may withdraw what they submitted and read the archive."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -124,4 +127,41 @@ def test_a_writer_reads_the_published_archive_without_widgets(
     assert not form.select("textarea, input[type=text], select")
     text = form.get_text(" ", strip=True)
     assert article.body_en in text and "None" not in text and "[en]" not in text
-    assert refused.status_code == 403
+    assert refused.status_code == 302  # back to the page it reads, the text kept
+    article.refresh_from_db()
+    assert article.title_en != "Mine"
+    history = client.get(f"/admin/articles/article/{article.pk}/revisions/")
+    assert history.status_code == 403  # earlier drafts are its own people's
+
+
+def test_a_scheduled_article_is_not_in_a_writer_s_archive(login, writer, make_article):
+
+    embargoed = make_article(
+        status=PUBLISHED,
+        title_en="Tomorrow's budget",
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    client = login(writer)
+
+    assert "Tomorrow's budget" not in client.get("/admin/articles/article/").content.decode()
+    assert client.get(change_url(embargoed)).status_code == 302  # "no such article"
+
+
+def test_a_merge_does_not_carry_edits_past_a_step_unseen(login, make_person, make_article, world):
+    editor = login(make_person("eve", "Editors", sections=[world]))
+    other = login(make_person("bo", "Editors", sections=[world]))
+    draft = make_article(status=DRAFT, body_en="Draft text.")
+    form = change_form(draft, body_en="Unreviewed edit.")
+    other.post(change_url(draft), change_form(draft, transition="publish"))
+
+    stopped = editor.post(change_url(draft), form)
+    draft.refresh_from_db()
+    body_after_first_try = draft.body_en
+    resubmit = page(stopped).select_one('input[name="base_version"]')["value"]
+    again = editor.post(change_url(draft), {**form, "base_version": resubmit})
+
+    assert stopped.status_code == 200 and body_after_first_try == "Draft text."
+    assert any("it is Published now" in e for e in errors(stopped))
+    assert again.status_code == 302, errors(again)
+    draft.refresh_from_db()
+    assert (draft.status, draft.body_en) == (PUBLISHED, "Unreviewed edit.")

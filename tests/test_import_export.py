@@ -254,3 +254,17 @@ def test_loading_the_demo_again_keeps_what_editors_changed(admin_client, client,
     assert not Section.objects.filter(slug="city").exists()
     page = client.get(f"/en/our-city/{article.slug}/").content.decode()
     assert "Corrected by the desk" in page and "Imported from" not in page
+
+
+def test_an_update_leaves_an_article_where_the_desk_moved_it(
+    db, tmp_path, example_article, example_document, make_section
+):
+    city = make_section("city", name_en="City")
+    example_article.section = city
+    revisions.save_article(example_article)  # moved in the desk: world/… now redirects
+    (tmp_path / "ferry.md").write_bytes(example_document.replace(b"sails again", b"is back"))
+
+    run("import_articles", "--update", str(tmp_path / "ferry.md"))
+
+    example_article.refresh_from_db()
+    assert example_article.section == city and example_article.title_en.endswith("is back")

@@ -83,3 +83,11 @@ def test_a_body_past_the_limit_is_a_form_error_that_keeps_the_text(admin_client,
     article.refresh_from_db()
     assert article.body_zh_hans == "原来的正文。"
     assert Article.objects.get(pk=article.pk).revisions.count() == 1
+
+
+def test_only_the_desk_takes_long_bodies(client, db):
+    body = "q=" + "x" * 3_000_000
+
+    answer = client.post("/en/search/", body, content_type="application/x-www-form-urlencoded")
+
+    assert answer.status_code == 413

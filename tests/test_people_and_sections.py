@@ -56,7 +56,8 @@ def test_sections_are_for_editors_only(login, make_person, make_section):
         person_form(person, role="Writers", sections=[world.pk]),
     )
     changed = administrator.post(
-        f"/admin/auth/user/{person.pk}/change/", person_form(person, role="Writers")
+        f"/admin/auth/user/{person.pk}/change/",
+        person_form(person, role="Writers", **{"initial-sections": [world.pk]}),
     )
 
     assert any("Only editors edit sections" in e for e in errors(refused))
@@ -126,3 +127,20 @@ def test_the_chinese_desk_is_named_after_the_product(client, admin_user):
         names = desk.title.get_text() + desk.select_one("#site-name").get_text()
         assert "Django" not in names and "Newsroom" in names
         assert "编辑台" in names
+
+
+def test_a_person_s_page_changes_only_the_sections_it_changed(login, make_person, make_section):
+    world, city = make_section("world"), make_section("city", name_en="City")
+    person = make_person("lin", "Editors", sections=[world])
+    administrator = login(make_person("ada", "Administrators"))
+    page_shown = person_form(person, role="Editors", **{"initial-sections": [world.pk]})
+    city.editors.add(person)  # meanwhile, on City's own page
+    city_version = Section.objects.get(pk=city.pk).version
+
+    saved = administrator.post(
+        f"/admin/auth/user/{person.pk}/change/", {**page_shown, "sections": [world.pk]}
+    )
+
+    assert saved.status_code == 302, errors(saved)
+    assert set(person.edited_sections.all()) == {world, city}
+    assert Section.objects.get(pk=city.pk).version == city_version  # City was not touched

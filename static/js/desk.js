@@ -11,6 +11,18 @@ document.addEventListener("DOMContentLoaded", () => {
   const presence = document.getElementById("desk-presence");
   const token = form.querySelector("[name=csrfmiddlewaretoken]").value;
   const baseVersion = form.querySelector("[name=base_version]");
+  // A new article's form names itself, so that two open at once keep two texts; the name goes
+  // with the save too, which then lets go of what was kept.
+  let formKey = "";
+  if (config.dataset.isNew) {
+    formKey = Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+    const keyInput = document.createElement("input");
+    keyInput.type = "hidden";
+    keyInput.name = "autosave_key";
+    keyInput.value = formKey;
+    form.append(keyInput);
+    config.keyInput = keyInput;
+  }
   let changed = false; // since the form was opened or restored: leaving asks first
   let unsent = false; // since the last report that reached the server
   let submitting = false;
@@ -30,6 +42,7 @@ document.addEventListener("DOMContentLoaded", () => {
   };
 
   const report = async (message, keepalive = false) => {
+    if (formKey) message.form_key = formKey;
     const response = await fetch(config.dataset.url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
@@ -71,7 +84,16 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", edited);
   form.addEventListener("change", edited);
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
+    // Past the server's limit the browser would get a bare error page: say so here instead.
+    let size = 0;
+    for (const element of form.elements) if (element.name) size += encodeURIComponent(element.value || "").length;
+    if (size > Number(config.dataset.requestLimit)) {
+      event.preventDefault();
+      if (status) status.textContent = config.dataset.tooBigText;
+      window.alert(config.dataset.tooBigText);
+      return;
+    }
     submitting = true;
   });
   window.addEventListener("beforeunload", (event) => {
@@ -87,17 +109,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const offer = document.getElementById("desk-restore");
   if (offer) {
     const unsaved = JSON.parse(document.getElementById("desk-unsaved").textContent);
-    offer.querySelector("[data-restore]").addEventListener("click", () => {
-      for (const [name, value] of Object.entries(unsaved.fields)) {
-        const element = form.elements.namedItem(name);
-        if (element && kept(element)) element.value = value;
-      }
-      if (baseVersion && unsaved.base_version) baseVersion.value = unsaved.base_version;
-      offer.remove();
-      edited();
-    });
+    const restore = offer.querySelector("[data-restore]");
+    if (restore) {
+      restore.addEventListener("click", () => {
+        for (const [name, value] of Object.entries(unsaved.fields)) {
+          const element = form.elements.namedItem(name);
+          if (element && kept(element)) element.value = value;
+        }
+        if (baseVersion && unsaved.base_version) baseVersion.value = unsaved.base_version;
+        if (formKey && unsaved.form_key) formKey = config.keyInput.value = unsaved.form_key;
+        offer.remove();
+        edited();
+      });
+    }
     offer.querySelector("[data-discard]").addEventListener("click", () => {
+      const mine = formKey;
+      if (unsaved.form_key) formKey = unsaved.form_key; // the kept text's own form
       report({ discard: true }).catch(() => {});
+      formKey = mine;
       offer.remove();
     });
   }

@@ -170,7 +170,8 @@ class Command(BaseCommand):
             is_new = plan.is_new
             if not is_new and not plan.differences:
                 continue
-            plan.article.section = plan.section
+            if is_new:  # an article found stays where the desk put it
+                plan.article.section = plan.section
             revisions.save_article(
                 plan.article, note=f"Imported from {plan.path.name}", is_public_note=False
             )
