@@ -59,12 +59,34 @@ def normalize_body(text: str | None) -> str:
     return "\n".join(lines)
 
 
+# What pages, feeds and sitemaps cannot carry (XML 1.0 allows tab, line ends and printable
+# characters): control characters, lone surrogates and the two non-characters.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Word processors break lines within a paragraph with a vertical tab; a form feed is a page break.
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
 def normalize_field(field: str, text: str | None) -> str:
     """A translated field's text as it is stored: the body as :func:`normalize_body` gives it,
-    other fields with ``\n`` line ends (browsers send ``\r\n``)."""
-    if field == "body":
-        return normalize_body(text)
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    other fields with ``\n`` line ends (browsers send ``\r\n``); a pasted vertical tab or form
+    feed is a line end (a space in a title), and other characters pages and feeds cannot carry
+    are left out."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_LINE_BREAKS)
+    if field in ("title", "name"):
+        text = text.replace("\n", " ")
+    text = UNWRITABLE.sub("", text)
+    return normalize_body(text) if field == "body" else text
+
+
+def describe_unwritable(text: str) -> str | None:
+    """``None`` if pages and feeds can carry ``text``, else which character they cannot."""
+    found = UNWRITABLE.search(text or "")
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+# Publication times a calendar, a database and a feed reader all handle alike.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 def find_language_marker(body: str | None) -> int | None:
@@ -218,6 +240,8 @@ class _FrontMatter:
         value = values[key]
         if not isinstance(value, str):
             self.fail(f"{key!r} must be a string", key, table)
+        if character := describe_unwritable(value):
+            self.fail(f"{key!r} holds a control character ({character}); remove it", key, table)
         return value
 
     def _published(self) -> datetime:
@@ -226,6 +250,11 @@ class _FrontMatter:
             self.fail(
                 '"published" must be a date and time with its offset, '
                 "like 2026-03-14T08:05:00+08:00",
+                "published",
+            )
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            self.fail(
+                f'"published" must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}',
                 "published",
             )
         return value
@@ -294,6 +323,8 @@ def _read_bodies(lines: list[str], start: int, front: _FrontMatter) -> dict[str,
             if line.strip():
                 raise DocumentError(number, "text before the first <!-- lang: CODE --> line")
         else:
+            if character := describe_unwritable(line):
+                raise DocumentError(number, f"a control character ({character}); remove it")
             bodies[current].append(line)
     if expected:
         front.fail(f"there is no <!-- lang: {expected[0]} --> body", "languages")

@@ -36,8 +36,19 @@ class Scope:
         return [listed, *(article.page_key for article in self.shown)]
 
 
+class PlainTextSummaryAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are plain text. Django's Atom feed declares every summary
+    ``type="html"``, so a feed reader would run a summary's ``<script>`` and misread ``AT&T``;
+    a summary here is what the editor typed, shown as typed."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestArticlesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextSummaryAtomFeed
 
     def __call__(self, request, *args, **kwargs):
         listing = Listing(request)

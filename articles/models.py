@@ -60,6 +60,15 @@ def validate_body_length(value: str) -> None:
         )
 
 
+def validate_publication_year(value) -> None:
+    if not documents.EARLIEST_YEAR <= value.year <= documents.LATEST_YEAR:
+        raise ValidationError(
+            _("Choose a time between the years %(earliest)d and %(latest)d."),
+            params={"earliest": documents.EARLIEST_YEAR, "latest": documents.LATEST_YEAR},
+            code="publication_year",
+        )
+
+
 def validate_no_language_marker(value: str) -> None:
     line = documents.find_language_marker(value)
     if line is not None:
@@ -240,6 +249,15 @@ class Section(Versioned):
         name = translated(self, "name", translation.get_language() or settings.LANGUAGE_CODE)
         return str(name) if name else self.slug
 
+    def save(self, *args, **kwargs) -> None:
+        # Names reach feeds and sitemaps: stored as pages and XML can carry them.
+        for code in language_codes():
+            for field in ("name", "description"):
+                name = f"{field}_{field_suffix(code)}"
+                if getattr(self, name) is not None:
+                    setattr(self, name, documents.normalize_field(field, getattr(self, name)))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return section_path(self.slug)
 
@@ -410,6 +428,7 @@ class Article(Versioned):
         _("publication time"),
         null=True,
         blank=True,
+        validators=[validate_publication_year],
         help_text=_(
             "Left empty, it is set to the moment the article is published. A time still to come "
             "schedules the article: readers see it from then on."

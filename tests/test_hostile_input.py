@@ -1,0 +1,106 @@
+"""Hostile and careless input, found by an outside probe: editor text never reaches feed
+readers as markup, control characters never break an XML output, and dates outside any sane
+range are refused at the door with a clear message."""
+
+import io
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article
+
+from .desk import change_form, change_url, errors
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+HOSTILE = "<script>alert(1)</script> AT&T <3"
+XML_OUTPUTS = ["/en/feed/", "/zh-hans/feed/", "/en/world/feed/", "/zh-hans/world/feed/",
+               "/sitemap.xml", "/sitemap-news.xml", "/sitemap-world.xml"]  # fmt: skip
+
+
+def parsed(client, address: str) -> ElementTree.Element:
+    response = client.get(address)
+    assert response.status_code == 200, address
+    return ElementTree.fromstring(response.content)
+
+
+def test_a_feed_carries_a_summary_as_the_text_the_editor_typed(client, make_article):
+    make_article(slug="hostile", summary_en=HOSTILE, body_en="Shown as `&lt;script&gt;`.")
+    make_article(slug="bodied", summary_en="", body_en="Type `<script>` to start a script.")
+
+    feed = parsed(client, "/en/feed/")
+
+    summaries = {
+        entry.find(f"{ATOM}link").get("href").removeprefix("http://testserver"): entry.find(
+            f"{ATOM}summary"
+        )
+        for entry in feed.iter(f"{ATOM}entry")
+    }
+    hostile, bodied = summaries["/en/world/hostile/"], summaries["/en/world/bodied/"]
+    assert (hostile.get("type"), hostile.text) == ("text", HOSTILE)
+    assert (bodied.get("type"), bodied.text.strip()) == ("text", "Type <script> to start a script.")
+
+
+def test_a_pasted_control_character_leaves_every_xml_output_readable(admin_client, make_article):
+    article = make_article(slug="pasted")
+    pasted = change_form(
+        article,
+        title_en="Ferry\x0bnews",
+        summary_en="Line one\x0bline two",  # (a NUL is refused by Django's form itself)
+        body_en="First\x0bparagraph.\x1f",
+    )
+
+    saved = admin_client.post(change_url(article), pasted)
+
+    assert saved.status_code == 302, errors(saved)
+    article.refresh_from_db()
+    assert (article.title_en, article.summary_en) == ("Ferry news", "Line one\nline two")
+    assert article.body_en == "First\nparagraph."
+    for address in XML_OUTPUTS:
+        parsed(admin_client, address)
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (('title = "The river ferry sails again"', 'title = "Ferry\\u000Bnews"'), 12,
+         "control character (U+000B)"),
+        (('title = "The river ferry sails again"', 'title = "Nul\\u0000"'), 12,
+         "control character (U+0000)"),
+        (("The first crossing", "The\x0b first crossing"), 25, "control character (U+000B)"),
+        (("published = 2026-03-14T08:05:00+08:00", "published = 0001-01-01T00:00:00+08:00"), 4,
+         "between the years 1900 and 2200"),
+        (("published = 2026-03-14T08:05:00+08:00", "published = 9999-12-31T23:59:59+08:00"), 4,
+         "between the years 1900 and 2200"),
+    ],
+)  # fmt: skip
+def test_an_import_refuses_what_pages_cannot_carry_with_file_and_line(
+    db, tmp_path, example_document, change, line, message
+):
+    old, new = change
+    text = example_document.decode()
+    assert old in text
+    (tmp_path / "ferry.md").write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(tmp_path / "ferry.md"), stdout=io.StringIO())
+
+    assert message in str(refused.value)
+    if line:
+        assert f"ferry.md:{line}:" in str(refused.value)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2201-01-01"])
+def test_the_desk_refuses_a_publication_time_outside_sane_years(admin_client, make_article, day):
+    article = make_article(slug="dated")
+    before = article.published_at
+
+    refused = admin_client.post(change_url(article), change_form(article, published_at_0=day))
+
+    assert refused.status_code == 200
+    assert any("between the years 1900 and 2200" in e for e in errors(refused))
+    article.refresh_from_db()
+    assert article.published_at == before
+    assert admin_client.get("/admin/articles/article/").status_code == 200
