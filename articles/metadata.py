@@ -8,6 +8,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
+from django.utils.encoding import iri_to_uri
 
 from .models import Article, Section, html_lang
 from .pagination import page_asked
@@ -29,7 +30,9 @@ class PageMetadata:
 
 
 def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
+    """``path`` on this site as a full address, even a path that starts with two slashes
+    (which ``build_absolute_uri`` would read as another host: ``//evil.example/x``)."""
+    return f"{request.scheme}://{request.get_host()}{iri_to_uri(path)}"
 
 
 def language_paths(request) -> dict[str, str]:
@@ -51,7 +54,13 @@ def _path_in(prefix: str, shown_in: str, path: str, code: str) -> str:
     """``path``, shown in ``shown_in``, in language ``code``: it depends on nothing but the URL
     patterns, so it is worked out once per address (resolving and reversing it costs more than
     the rest of the language switcher)."""
-    return translate_url(path, code)
+    # Two leading slashes read as another host to URL parsers and browsers (//evil.example/x,
+    # or //[x, which is no URL at all): on this site it is the same path with one.
+    path = "/" + path.lstrip("/")
+    try:
+        return translate_url(path, code)
+    except ValueError:
+        return path
 
 
 def show_in_languages(request, page) -> None:

@@ -23,6 +23,8 @@ class CachedPage:
     scheduled article comes due."""
 
     lists_articles = False
+    # Reader pages are read: any other method is answered 405 before a view looks at it.
+    http_method_names = ["get", "head"]
 
     def dispatch(self, request, *args, **kwargs):
         listing = Listing(request) if self.lists_articles else None
@@ -69,6 +71,8 @@ def published_article(request, section_slug: str, slug: str) -> Article:
 class MovedArticleRedirect(View):
     """Mixed into article views: a 404 at an address the article used to have becomes a 301
     to the same view at its new address."""
+
+    http_method_names = ["get", "head"]
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -256,6 +260,8 @@ def markdown_response(data: bytes) -> HttpResponse:
 
 class PreviewView(View):
     """A revision seen through a signed, expiring preview link (no account needed)."""
+
+    http_method_names = ["get", "head"]
 
     def get(self, request, token):
         revision = revision_for_token(token)

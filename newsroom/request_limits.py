@@ -1,11 +1,13 @@
-"""Long request bodies only where they are wanted.
+"""What a request may carry, checked before anything reads it.
 
 The desk accepts articles of a megabyte of text per language, so the request limit
 (``DATA_UPLOAD_MAX_MEMORY_SIZE``) is 25 MB. Readers' pages take no forms worth that: a body over
-Django's own default limit, sent anywhere but the desk, is refused before anything reads it.
+Django's own default limit, sent anywhere but the desk, is refused (413). No address holds a NUL
+character, which PostgreSQL cannot store or compare: one in the path or the query is a 400,
+not a database error.
 """
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 
 READER_BODY_LIMIT = 2_621_440  # Django's default DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
@@ -16,6 +18,10 @@ class RequestSizeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest(
+                "An address may not hold a NUL character (%00).\n", content_type="text/plain"
+            )
         length = request.META.get("CONTENT_LENGTH") or ""
         if (
             length.isdigit()

@@ -6,8 +6,10 @@ import io
 import xml.etree.ElementTree as ElementTree
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.wsgi import get_wsgi_application
 
 from articles.models import Article
 
@@ -104,3 +106,57 @@ def test_the_desk_refuses_a_publication_time_outside_sane_years(admin_client, ma
     article.refresh_from_db()
     assert article.published_at == before
     assert admin_client.get("/admin/articles/article/").status_code == 200
+
+
+READER_ADDRESSES = ["/en/", "/en/world/", "/en/world/?page=2", "/en/world/ferry/",
+                    "/world/ferry.md", "/en/search/?q=ferry", "/en/feed/", "/robots.txt",
+                    "/sitemap.xml", "/en/no-such-page/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", ["options", "post", "put", "patch", "delete"])
+def test_every_method_on_reader_pages_is_answered_without_a_server_error(
+    client, make_article, method
+):
+    make_article(slug="ferry")
+
+    for address in READER_ADDRESSES:
+        answer = getattr(client, method)(address)
+        assert answer.status_code < 500, (method, address, answer.status_code)
+
+
+def raw_get(path: str) -> tuple[int, str]:
+    """GET ``path`` through the WSGI application exactly as a server passes it on (the test
+    client would read ``//[x`` as a host before the request is made)."""
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(), "wsgi.version": (1, 0),
+        "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }  # fmt: skip
+    started = {}
+    body = get_wsgi_application()(environ, lambda status, headers: started.update(s=status))
+    return int(started["s"].split()[0]), b"".join(body).decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["//[x", "//]x", "/en//[x", "//evil.example/x", "/en//evil.example/x"]
+)
+def test_odd_paths_are_answered_and_stay_on_this_site(db, path):
+    status, text = raw_get(path)
+
+    assert status in (302, 404), status
+    links = BeautifulSoup(text, "lxml").select("link[href], a[href]")
+    assert all(not link["href"].startswith("//") for link in links)
+    assert all(
+        link["href"].startswith("http://testserver/")
+        for link in links
+        if link["href"].startswith("http")
+    )
+
+
+@pytest.mark.parametrize(
+    "query", ["?status__exact=%00", "?q=%00", "?section__id__exact=%00", "?missing=%00"]
+)
+def test_a_nul_in_the_query_is_a_clear_400(admin_client, db, query):
+    assert admin_client.get(f"/admin/articles/article/{query}").status_code == 400
+    assert admin_client.get(f"/en/search/{query}").status_code == 400
