@@ -124,6 +124,21 @@ class PersonAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    # An administrator manages people; only a superuser makes or changes a superuser (else an
+    # administrator could make themselves one, or take over one's account by its password).
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "is_superuser"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_superuser or request.user.is_superuser)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_role(form.instance)

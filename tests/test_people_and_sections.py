@@ -144,3 +144,40 @@ def test_a_person_s_page_changes_only_the_sections_it_changed(login, make_person
     assert saved.status_code == 302, errors(saved)
     assert set(person.edited_sections.all()) == {world, city}
     assert Section.objects.get(pk=city.pk).version == city_version  # City was not touched
+
+
+def test_an_administrator_cannot_make_anyone_a_superuser(login, make_person):
+    ada = make_person("ada", "Administrators")
+    administrator = login(ada)
+
+    administrator.post(
+        f"/admin/auth/user/{ada.pk}/change/",
+        person_form(ada, role="Administrators", is_superuser="on"),
+    )
+    added = administrator.post(
+        "/admin/auth/user/add/",
+        {"username": "mallory", "usable_password": "true", "password1": "A-long-pass-987",
+         "password2": "A-long-pass-987", "role": "Writers", "is_superuser": "on"},
+    )  # fmt: skip
+
+    ada.refresh_from_db()
+    assert not ada.is_superuser
+    assert added.status_code == 302, errors(added)
+    assert not User.objects.get(username="mallory").is_superuser
+
+
+def test_an_administrator_cannot_take_over_a_superuser_s_account(login, make_person):
+    root = User.objects.create_superuser("root", password="Root-pass-4321")
+    administrator = login(make_person("ada", "Administrators"))
+
+    password = administrator.post(
+        f"/admin/auth/user/{root.pk}/password/",
+        {"password1": "Mine-now-4321", "password2": "Mine-now-4321"},
+    )
+    change = administrator.post(
+        f"/admin/auth/user/{root.pk}/change/", person_form(root, is_active="")
+    )
+
+    assert password.status_code == 403 and change.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("Root-pass-4321") and root.is_active
