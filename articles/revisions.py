@@ -205,10 +205,17 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
     return len(moved)
 
 
+# Word by word (or character by character) comparison costs up to the product of the two
+# lengths: past this many tokens in the part that differs, the part is shown whole, deleted and
+# inserted, and the page says so. A correction in a long text differs in a short part.
+MAX_COMPARED_TOKENS = 6_000  # about 0.2 s at worst (repetitive English words)
+
+
 @dataclass(frozen=True)
 class FieldDiff:
     field: str
     segments: list[tuple[str, str]]  # ("equal" | "insert" | "delete", text)
+    is_whole: bool = False  # the changed part was too long to compare word by word
 
     @property
     def changed(self) -> bool:
@@ -238,18 +245,42 @@ def tokens(text: str, language: str) -> list[str]:
 
 
 def diff_text(old: str, new: str, language: str) -> list[tuple[str, str]]:
+    return compared(old, new, language)[0]
+
+
+def compared(old: str, new: str, language: str) -> tuple[list[tuple[str, str]], bool]:
+    """The segments that turn ``old`` into ``new``, and whether the part that differs was too
+    long to compare token by token (then it is one deletion and one insertion)."""
     old_tokens, new_tokens = tokens(old, language), tokens(new, language)
-    segments = []
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
-        if operation == "equal":
-            segments.append(("equal", "".join(old_tokens[a1:a2])))
-            continue
-        if a2 > a1:
-            segments.append(("delete", "".join(old_tokens[a1:a2])))
-        if b2 > b1:
-            segments.append(("insert", "".join(new_tokens[b1:b2])))
-    return segments
+    # What both begin and end with is equal, however long: only the middle is compared.
+    start = 0
+    while start < min(len(old_tokens), len(new_tokens)) and old_tokens[start] == new_tokens[start]:
+        start += 1
+    end = 0
+    while (
+        end < min(len(old_tokens), len(new_tokens)) - start
+        and old_tokens[-1 - end] == new_tokens[-1 - end]
+    ):
+        end += 1
+    old_middle = old_tokens[start : len(old_tokens) - end]
+    new_middle = new_tokens[start : len(new_tokens) - end]
+    segments = [("equal", "".join(old_tokens[:start]))] if start else []
+    is_whole = len(old_middle) + len(new_middle) > MAX_COMPARED_TOKENS
+    if is_whole:
+        segments += [("delete", "".join(old_middle)), ("insert", "".join(new_middle))]
+    else:
+        matcher = difflib.SequenceMatcher(a=old_middle, b=new_middle, autojunk=False)
+        for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+            if operation == "equal":
+                segments.append(("equal", "".join(old_middle[a1:a2])))
+                continue
+            if a2 > a1:
+                segments.append(("delete", "".join(old_middle[a1:a2])))
+            if b2 > b1:
+                segments.append(("insert", "".join(new_middle[b1:b2])))
+    if end:
+        segments.append(("equal", "".join(old_tokens[len(old_tokens) - end :])))
+    return [segment for segment in segments if segment[1]], is_whole
 
 
 def compare(old: dict, new: dict) -> list[LanguageDiff]:
@@ -262,6 +293,6 @@ def compare(old: dict, new: dict) -> list[LanguageDiff]:
         for field in translations.TEXT_FIELDS:
             before = (old.get(code) or {}).get(field) or ""
             after = (new.get(code) or {}).get(field) or ""
-            fields.append(FieldDiff(field, diff_text(before, after, code)))
+            fields.append(FieldDiff(field, *compared(before, after, code)))
         result.append(LanguageDiff(code, names[code], fields))
     return result

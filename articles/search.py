@@ -31,6 +31,7 @@ MAX_CANDIDATES = 500
 # Per language, of summary and body; two languages and the titles stay under PostgreSQL's 1 MB.
 MAX_INDEXED_BYTES = 450_000
 EXCERPT_LENGTH = 160
+EXCERPT_SOURCE = 50_000
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
@@ -219,8 +220,10 @@ def highlight(text: str, wanted: list[str]) -> list[tuple[str, bool]]:
 
 
 def excerpt(text: str, wanted: list[str], length: int = EXCERPT_LENGTH) -> list[tuple[str, bool]]:
-    """The passage of ``text`` around its first match, highlighted."""
-    flat = " ".join((text or "").split())
+    """The passage of ``text`` around its first match in its first ``EXCERPT_SOURCE``
+    characters (where the search index finds it too), highlighted: a result's work stays
+    bounded however long its article."""
+    flat = " ".join((text or "")[:EXCERPT_SOURCE].split())
     spans = _match_spans(flat, wanted)
     first = spans[0][0] if spans else 0
     start = max(0, first - length // 3)

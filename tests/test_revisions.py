@@ -1,6 +1,7 @@
 """Revisions: every save is kept, compared per language, restored as a new revision, previewed
 as readers would see it, and cheap to keep."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -237,3 +238,47 @@ def test_a_revision_url_that_is_not_a_number_ends_at_the_admins_not_found_messag
 
     assert response.status_code == 200
     assert "doesn’t exist" in response.content.decode()
+
+
+def long_english(seed: int, words: int) -> str:
+    rng = random.Random(seed)
+    vocabulary = [
+        "the",
+        "ferry",
+        "runs",
+        "daily",
+        "and",
+        "the",
+        "harbour",
+        "cranes",
+        "are",
+        "electric",
+        "now",
+    ]
+    return " ".join(rng.choice(vocabulary) for _ in range(words))
+
+
+def test_a_small_correction_in_a_long_body_is_still_shown_word_by_word(admin_client, make_article):
+    body = long_english(1, 60_000)
+    article = make_article(body_en=body)
+    article.body_en = body.replace(" ", " corrected ", 1)
+    revisions.save_article(article)
+
+    soup = page(admin_client.get(revisions_url(article) + "compare/", {"old": 1, "new": 2}))
+
+    english = soup.select_one('.revision-diff[lang="en"]')
+    assert [ins.get_text() for ins in english.select("ins")] == ["corrected "]
+    assert "too long to compare" not in english.get_text()
+
+
+def test_a_long_rewrite_is_shown_whole_and_the_page_says_so(admin_client, make_article):
+    article = make_article(body_en="Intro.\n\n" + long_english(1, 20_000) + "\n\nEnd.")
+    article.body_en = "Intro.\n\n" + long_english(2, 20_000) + "\n\nEnd."
+    revisions.save_article(article)
+
+    soup = page(admin_client.get(revisions_url(article) + "compare/", {"old": 1, "new": 2}))
+
+    english = soup.select_one('.revision-diff[lang="en"] .revision-diff__field')
+    assert "too long to compare word by word" in english.get_text()
+    assert len(english.select("del")) == 1 and len(english.select("ins")) == 1
+    assert english.select_one(".revision-diff__text").get_text().startswith("Intro.")
