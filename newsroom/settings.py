@@ -7,6 +7,7 @@ Every variable is listed in the README with its default. Development defaults ar
 
 import os
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "newsroom",  # the record of what changed, which the page cache reads
     "articles",
     "desk",  # autosave and presence in the article form
+    "axes",  # sign-in throttling
     "crawlers",
 ]
 
@@ -83,7 +85,30 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crawlers.middleware.TextAndDataMiningMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one address, that account is locked for that address (only) for LOGIN_COOLOFF_MINUTES;
+# a locked attempt is answered without checking the password, so guessing costs the server
+# nothing. Administrators unlock in the desk (Access attempts), or `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "desk.sign_in.locked_out"
+# Whose address: the connection's, unless TRUSTED_PROXIES reverse proxies in front add the
+# client's to X-Forwarded-For (then the address that many hops from the right).
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
