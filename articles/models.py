@@ -23,7 +23,7 @@ from .rendering import render_markdown, text_of
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "search", "feed", "feeds", "sitemap", "sitemaps", "robots",
      "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon", "news",
-     "policy", "sections"}
+     "policy", "sections", "csp-report"}
 )  # fmt: skip
 
 slug_format = RegexValidator(

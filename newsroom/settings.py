@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # middleware below gave it when it was rendered (see newsroom/page_cache.py).
     "newsroom.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response.
+    "newsroom.security_headers.SecurityHeadersMiddleware",
     # Long bodies (a long article) only for the desk.
     "newsroom.request_limits.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,6 +103,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "desk.sign_in.locked_out"
 # Whose address: the connection's, unless TRUSTED_PROXIES reverse proxies in front add the
 # client's to X-Forwarded-For (then the address that many hops from the right).
@@ -242,6 +245,9 @@ if env_flag("HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    # Choices for the whole domain, off unless set (check --deploy says so while they are).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_flag("HSTS_PRELOAD")
     SECURE_SSL_REDIRECT = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

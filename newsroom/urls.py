@@ -6,10 +6,12 @@ import articles.urls  # noqa: F401 - registers the fingerprint path converter
 from articles import sitemaps
 from articles.views import ArticleDocumentView, ArticleVersionDocumentView
 from crawlers import views as crawler_views
+from newsroom import security_headers
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", crawler_views.robots, name="robots"),
+    path("csp-report/", security_headers.csp_report, name="csp-report"),
     path(".well-known/tdmrep.json", crawler_views.tdmrep_json, name="tdmrep"),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),

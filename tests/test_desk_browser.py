@@ -151,3 +151,27 @@ def test_screenshots_of_the_article_form_side_by_side_and_stacked(
     target = SCREENSHOTS / f"desk-article-{size}.png"
     page.screenshot(path=str(target), full_page=size == "phone")
     assert target.stat().st_size > 10_000
+
+
+def test_the_desk_and_reader_pages_work_within_the_content_security_policy(
+    site, browser, editors, article
+):
+    page = sign_in(browser, site, "li")
+    stopped = []
+    page.on(
+        "console",
+        lambda message: (
+            stopped.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+    for address in ("/zh-hans/", "/en/world/", article.get_absolute_url(), "/admin/"):
+        page.goto(f"{site}{address}")
+    change_page(page, site, article)
+    page.locator("#calendarlink0").click()  # the admin's own date picker
+    page.locator("#id_body_en").fill("A *preview* under the policy.")
+    expect(page.locator(".desk-preview em").last).to_have_text("preview")
+    page.goto(f"{site}/admin/articles/article/{article.pk}/revisions/")
+    page.goto(f"{site}/admin/articles/article/add/")
+
+    assert stopped == []

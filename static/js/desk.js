@@ -222,3 +222,8 @@ document.addEventListener("DOMContentLoaded", () => {
     render();
   }
 });
+
+// A preview link to share is selected whole when its box gets focus, ready to copy.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("input.desk-share")) event.target.select();
+});
