@@ -9,7 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from articles.models import Article
 
@@ -124,18 +126,29 @@ def test_every_method_on_reader_pages_is_answered_without_a_server_error(
         assert answer.status_code < 500, (method, address, answer.status_code)
 
 
-def raw_get(path: str) -> tuple[int, str]:
-    """GET ``path`` through the WSGI application exactly as a server passes it on (the test
+def raw_get(path: str, *, query: str = "", method: str = "GET") -> tuple[int, str]:
+    """Ask for ``path`` through the WSGI application exactly as a server passes it on (the test
     client would read ``//[x`` as a host before the request is made)."""
     environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "testserver",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
         "SERVER_PORT": "80", "HTTP_HOST": "testserver", "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(), "wsgi.version": (1, 0),
         "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
     }  # fmt: skip
     started = {}
-    body = get_wsgi_application()(environ, lambda status, headers: started.update(s=status))
-    return int(started["s"].split()[0]), b"".join(body).decode()
+    # As the test client does: the test's own database connection (and its transaction) must
+    # outlive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = get_wsgi_application()(environ, lambda status, _h: started.update(s=status))
+        body = b"".join(response)
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return int(started["s"].split()[0]), body.decode(errors="replace")
 
 
 @pytest.mark.parametrize(
