@@ -167,6 +167,20 @@ def parse(data: bytes, *, languages: list[str]) -> ArticleDocument:
     return front.document(_read_bodies(lines, closing + 1, front))
 
 
+def line_of_field(data: bytes, field: str, code: str | None = None) -> int:
+    """The line of a well-formed document where ``field`` (``slug``, ``published``, ``title``,
+    ``summary`` or ``body``; the last three in language ``code``) is written, so that a problem
+    found later (by the database's rules) points at it; 1 when it is written nowhere."""
+    lines = data.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+    if field == "body":
+        marker = f"{LANGUAGE_MARKER_PREFIX} {code} -->"
+        return next((n for n, line in enumerate(lines, 1) if line == marker), 1)
+    closing = next((n for n, line in enumerate(lines[1:], 1) if line == FRONT_MATTER_FENCE), 1)
+    front = _FrontMatter.__new__(_FrontMatter)  # its layout only: the document parsed already
+    front.lines, front.first_line = lines[1:closing], 2
+    return front.line_of(field, code if field in _FrontMatter._LANGUAGE_KEYS else None)
+
+
 class _FrontMatter:
     """The TOML between the fences, with enough of its layout kept to point at a line."""
 

@@ -173,3 +173,23 @@ def test_odd_paths_are_answered_and_stay_on_this_site(db, path):
 def test_a_nul_in_the_query_is_a_clear_400(admin_client, db, query):
     assert admin_client.get(f"/admin/articles/article/{query}").status_code == 400
     assert admin_client.get(f"/en/search/{query}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (('slug = "river-ferry-returns"', 'slug = "admin"'), 3, "reserved for the site"),
+        (('title = "The river ferry sails again"', 'title = "' + "Ferry " * 40 + '"'), 12,
+         "title_en"),
+    ],
+)  # fmt: skip
+def test_the_importer_points_the_database_s_objections_at_their_line(
+    db, tmp_path, example_document, change, line, message
+):
+    old, new = change
+    (tmp_path / "ferry.md").write_text(example_document.decode().replace(old, new, 1))
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(tmp_path / "ferry.md"), stdout=io.StringIO())
+
+    assert f"ferry.md:{line}: " in str(refused.value) and message in str(refused.value)

@@ -155,7 +155,7 @@ class Command(BaseCommand):
                     validate_constraints=not is_new_section,
                 )
             except ValidationError as error:
-                problems.append(f"{path}:1: {_join(error)}")
+                problems += [f"{path}:{line}: {message}" for line, message in placed(path, error)]
             plans.append(plan)
         return plans, problems
 
@@ -246,6 +246,27 @@ def differences_between(before: tuple, after: Article) -> list[str]:
 
 def address(article: Article) -> str:
     return f"{article.section.slug}/{article.slug}"
+
+
+def placed(path: Path, error: ValidationError) -> list[tuple[int, str]]:
+    """Each of the model's objections to a document, at the line of the key it is about."""
+    if not hasattr(error, "error_dict"):
+        return [(1, " ".join(error.messages))]
+    data = path.read_bytes()
+    found = []
+    for name, messages in error.message_dict.items():
+        field, _sep, suffix = name.partition("_")
+        if name == "published_at":
+            field, code = "published", None
+        elif field in translations.TEXT_FIELDS and suffix:
+            code = next((c for c in language_codes() if field_suffix(c) == suffix), None)
+        else:  # slug, section, or a rule about the whole article (the slug is its address)
+            field, code = ("slug" if name == "__all__" else name), None
+        line = documents.line_of_field(data, field, code)
+        found.append(
+            (line, f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages))
+        )
+    return found
 
 
 def _join(error: ValidationError) -> str:
