@@ -5,6 +5,7 @@ data, every XML output parses, and no markup from editor text outside the cleane
 property tries a bounded number of examples, so CI time stays bounded."""
 
 import io
+import os
 import xml.etree.ElementTree as ElementTree
 from datetime import date
 from urllib.parse import quote, urlencode
@@ -21,8 +22,9 @@ from articles.models import Article, Revision
 from .desk import change_form, change_url
 from .test_hostile_input import raw_get
 
+# FUZZ_EXAMPLES=5000 make test hunts longer than CI's default.
 EXAMPLES = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
