@@ -165,3 +165,43 @@ def test_the_importer_imports_a_document_or_refuses_it_whole(db, tmp_path, parts
         assert (Article.objects.count(), Revision.objects.count()) == before
     else:
         assert Article.objects.filter(slug="fuzzed").exists()
+
+
+@given(name=TEXT, description=TEXT, slug=st.one_of(TEXT, st.just("world-news")), position=TEXT)
+@EXAMPLES
+def test_the_section_form_takes_any_text_or_refuses_it_cleanly(
+    admin_client, library, name, description, slug, position
+):
+    section = library.section
+    section.refresh_from_db()
+    data = {
+        "name_zh_hans": name, "name_en": f"World {name}", "description_zh_hans": description,
+        "description_en": description, "slug": slug, "position": position or "0",
+        "is_visible": "on", "base_version": section.version, "confirm_slug": slug,
+    }  # fmt: skip
+
+    answer = admin_client.post(f"/admin/articles/section/{section.pk}/change/", data)
+
+    assert answer.status_code in (200, 302)
+    section.refresh_from_db()  # renamed or not, every output that names it still parses
+    for address in ["/en/feed/", f"/en/{section.slug}/feed/", "/sitemap.xml",
+                    f"/sitemap-{section.slug}.xml", "/sitemap-sections.xml"]:  # fmt: skip
+        response = admin_client.get(address)
+        assert response.status_code == 200, address
+        ElementTree.fromstring(response.content)
+
+
+@given(username=TEXT, first_name=TEXT, last_name=TEXT, email=TEXT)
+@EXAMPLES
+def test_the_person_form_takes_any_text_or_refuses_it_cleanly(
+    admin_client, admin_user, username, first_name, last_name, email
+):
+    data = {
+        "username": username, "first_name": first_name, "last_name": last_name, "email": email,
+        "is_active": "on", "is_staff": "on", "is_superuser": "on", "role": "Editors",
+    }  # fmt: skip
+
+    answer = admin_client.post(f"/admin/auth/user/{admin_user.pk}/change/", data)
+
+    assert answer.status_code in (200, 302)
+    assert admin_client.get("/admin/auth/user/").status_code == 200
