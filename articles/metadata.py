@@ -58,9 +58,11 @@ def _path_in(prefix: str, shown_in: str, path: str, code: str) -> str:
     # or //[x, which is no URL at all): on this site it is the same path with one.
     path = "/" + path.lstrip("/")
     try:
-        return translate_url(path, code)
+        translated = translate_url(path, code)
     except ValueError:
-        return path
+        translated = path
+    # Encoded, so that no browser reads a backslash or a tab as the start of another host.
+    return iri_to_uri(translated).replace("\\", "%5C")
 
 
 def show_in_languages(request, page) -> None:

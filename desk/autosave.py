@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import translations
+from articles.documents import UNWRITABLE
 from articles.forms import text_of_field, translated_fields
 
 from .models import Presence, UnsavedText
@@ -119,6 +120,8 @@ class Report:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items())
         ):
             raise ValueError(_("“fields” must map field names to texts."))
+        if fields is not None:  # kept as they would be saved: no NUL, no lone surrogate
+            fields = {name: UNWRITABLE.sub("", text) for name, text in fields.items()}
         base_version = data.get("base_version")
         if base_version is not None and not (
             isinstance(base_version, int) and not isinstance(base_version, bool)

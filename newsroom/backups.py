@@ -47,9 +47,12 @@ def back_up(path: Path) -> None:
              environment)  # fmt: skip
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
-        with sqlite3.connect(path) as target:
-            connection.connection.backup(target)
-        target.close()
+        try:
+            with sqlite3.connect(path) as target:
+                connection.connection.backup(target)
+            target.close()
+        except sqlite3.Error as error:
+            raise BackupError(str(error)) from error
     else:
         raise BackupError(f"backups of {connection.vendor} are not supported")
 
@@ -62,11 +65,14 @@ def is_empty() -> bool:
 def restore(path: Path) -> None:
     if connection.vendor == "postgresql":
         arguments, environment = _postgres_arguments()
-        _run(["pg_restore", "--no-owner", "--exit-on-error", *arguments, str(path)], environment)
+        # All or nothing, and without the source's grants (its roles need not exist here).
+        _run(["pg_restore", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
+              *arguments, str(path)], environment)  # fmt: skip
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as source:
+            # As a URI (read only), built so that a #, ? or % in the name is part of it.
+            with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as source:
                 source.backup(connection.connection)
             source.close()
         except sqlite3.DatabaseError as error:
@@ -74,3 +80,5 @@ def restore(path: Path) -> None:
     else:
         raise BackupError(f"backups of {connection.vendor} are not supported")
     connection.close()  # what this process knew of the database is gone
+    if is_empty():
+        raise BackupError(f"{path} held no tables: nothing was restored")

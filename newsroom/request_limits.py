@@ -2,9 +2,9 @@
 
 The desk accepts articles of a megabyte of text per language, so the request limit
 (``DATA_UPLOAD_MAX_MEMORY_SIZE``) is 25 MB. Readers' pages take no forms worth that: a body over
-Django's own default limit, sent anywhere but the desk, is refused (413). No address holds a NUL
-character, which PostgreSQL cannot store or compare: one in the path or the query is a 400,
-not a database error.
+Django's own default limit, sent anywhere but the desk, is refused (413). No address or cookie
+holds a NUL character, which PostgreSQL cannot store or compare: one in the path, the query or
+a cookie is a 400, not a database error.
 """
 
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -18,13 +18,18 @@ class RequestSizeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        if (
+            "\x00" in request.path
+            or "%00" in request.META.get("QUERY_STRING", "")
+            or any("\x00" in value for value in request.COOKIES.values())
+        ):
             return HttpResponseBadRequest(
                 "An address may not hold a NUL character (%00).\n", content_type="text/plain"
             )
         length = request.META.get("CONTENT_LENGTH") or ""
         if (
-            length.isdigit()
+            length.isascii()
+            and length.isdigit()
             and int(length) > READER_BODY_LIMIT
             and not request.path.startswith(reverse("admin:index"))
         ):

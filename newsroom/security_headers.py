@@ -1,9 +1,10 @@
 """The browser-side policies every response carries.
 
-Readers' pages run no script of their own and load nothing from other hosts; the desk runs
-Django's admin scripts and ours, all from this site. So one strict Content-Security-Policy
-fits both: everything from this site only, no inline script or style (JSON-LD is data, not
-script), no plugins, no <base>, no framing, forms posted only here. Browsers report what it
+Readers' pages run no script of their own and load nothing from other hosts but the pictures
+an article's Markdown may show; the desk runs Django's admin scripts and ours, all from this
+site. So one strict Content-Security-Policy fits both: everything from this site only (images
+from any https site too), no inline script or style (JSON-LD is data, not script), no plugins,
+no <base>, no framing, forms posted only here. Browsers report what it
 stopped to ``/csp-report/``, which logs it. Permissions-Policy turns off the powerful features
 no page of Newsroom uses.
 """
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: https:",  # a body may show a picture from another site
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
@@ -52,7 +53,7 @@ def csp_report(request):
     body = request.body[:REPORT_LIMIT]
     try:
         report = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser follows
         return HttpResponse("A report is JSON.\n", status=400, content_type="text/plain")
     logger.warning("Content-Security-Policy stopped something: %s", json.dumps(report)[:2000])
     return HttpResponse(status=204)

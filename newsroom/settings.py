@@ -106,12 +106,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "desk.sign_in.locked_out"
 # Whose address: the connection's, unless TRUSTED_PROXIES reverse proxies in front add the
-# client's to X-Forwarded-For (then the address that many hops from the right).
+# client's to X-Forwarded-For (then the address that many from the right: desk/sign_in.py).
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-if TRUSTED_PROXIES:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES
-    AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_CLIENT_IP_CALLABLE = "desk.sign_in.client_address"
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"

@@ -8,7 +8,7 @@ import io
 import os
 import xml.etree.ElementTree as ElementTree
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
@@ -53,8 +53,9 @@ XML_OUTPUTS = ["/en/feed/", "/zh-hans/feed/", "/en/world/feed/", "/sitemap.xml",
 
 
 def wsgi_path(text: str) -> str:
-    """``text`` as a server hands a path to the application: percent-decoded bytes as latin-1."""
-    return bytes(quote(text, safe="/@.:"), "ascii").decode("latin-1")
+    """``text`` as a server hands a path to the application: its bytes, percent-decoded, as
+    latin-1 (so NUL, backslashes and any script arrive as they would)."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 @pytest.fixture

@@ -49,3 +49,23 @@ def test_an_administrator_unlocks_an_account(make_person, login, settings):
     assert listed.status_code == 200 and "eve" in listed.content.decode()
     assert unlocked.status_code == 302
     assert sign_in(Client(), "eve", PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_each_reader_has_their_own_address(make_person, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXIES = 1
+    make_person("ada", "Administrators")
+
+    def through_proxy(forwarded: str, password: str):
+        return Client(headers={"accept-language": "en"}).post(
+            "/admin/login/?next=/admin/",
+            {"username": "ada", "password": password, "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.9",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    # A guesser writes addresses of their own in front; the proxy adds the real one last.
+    guesses = [through_proxy(f"198.51.100.{n}, 203.0.113.7", "wrong").status_code for n in range(3)]
+
+    assert guesses[-1] == 429
+    assert through_proxy("192.0.2.44", PASSWORD).status_code == 302  # another reader
