@@ -208,7 +208,7 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
 # Word by word (or character by character) comparison costs up to the product of the two
 # lengths: past this many tokens in the part that differs, the part is shown whole, deleted and
 # inserted, and the page says so. A correction in a long text differs in a short part.
-MAX_COMPARED_TOKENS = 6_000  # about 0.2 s at worst (repetitive English words)
+MAX_COMPARED_TOKENS = 3_000  # at worst (repetitive text) about 0.2 s
 
 
 @dataclass(frozen=True)
