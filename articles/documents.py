@@ -176,9 +176,25 @@ def line_of_field(data: bytes, field: str, code: str | None = None) -> int:
         marker = f"{LANGUAGE_MARKER_PREFIX} {code} -->"
         return next((n for n, line in enumerate(lines, 1) if line == marker), 1)
     closing = next((n for n, line in enumerate(lines[1:], 1) if line == FRONT_MATTER_FENCE), 1)
-    front = _FrontMatter.__new__(_FrontMatter)  # its layout only: the document parsed already
-    front.lines, front.first_line = lines[1:closing], 2
-    return front.line_of(field, code if field in _FrontMatter._LANGUAGE_KEYS else None)
+    table = code if field in _FrontMatter._LANGUAGE_KEYS else None
+    return _line_of(lines[1:closing], 2, field, table)
+
+
+def _line_of(lines: list[str], first_line: int, key: str, table: str | None) -> int:
+    """The line of the front matter ``lines`` (the first is ``first_line``) where ``key`` is set
+    (in ``table``), else the table's header, else the first."""
+    header = re.compile(r'\s*\[\s*"?([^"\]]+)"?\s*\]')
+    assignment = re.compile(rf'\s*"?{re.escape(key)}"?\s*=')
+    current = None
+    table_line = None
+    for offset, line in enumerate(lines):
+        if match := header.match(line):
+            current = match.group(1).strip()
+            if current == table and table_line is None:
+                table_line = offset + first_line
+        elif current == table and assignment.match(line):
+            return offset + first_line
+    return table_line or first_line
 
 
 class _FrontMatter:
@@ -205,19 +221,7 @@ class _FrontMatter:
         self.languages = self._check_languages()
 
     def line_of(self, key: str, table: str | None = None) -> int:
-        """The line where ``key`` is set (in ``table``), else the table's header, else the first."""
-        header = re.compile(r'\s*\[\s*"?([^"\]]+)"?\s*\]')
-        assignment = re.compile(rf'\s*"?{re.escape(key)}"?\s*=')
-        current = None
-        table_line = None
-        for offset, line in enumerate(self.lines):
-            if match := header.match(line):
-                current = match.group(1).strip()
-                if current == table and table_line is None:
-                    table_line = offset + self.first_line
-            elif current == table and assignment.match(line):
-                return offset + self.first_line
-        return table_line or self.first_line
+        return _line_of(self.lines, self.first_line, key, table)
 
     def fail(self, message: str, key: str, table: str | None = None):
         raise DocumentError(self.line_of(key, table), message)
