@@ -25,7 +25,10 @@ $(VENV)/.installed-test: requirements-dev.lock $(VENV)/.installed
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (renditions of uploaded pictures) runs beside the server and stops with it.
+	DEBUG=1 sh -c '$(BIN)/python manage.py db_worker & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
 # Production-like: gunicorn with gunicorn.conf.py, DEBUG off, static files through WhiteNoise.
 # SECRET_KEY and ALLOWED_HOSTS come from the environment; for a local try-out a key is kept
@@ -36,7 +39,9 @@ serve: install
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" DEBUG= sh -c '\
 		$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
 		$(BIN)/python manage.py migrate --no-input && \
-		PORT=$(PORT) exec $(BIN)/gunicorn --config gunicorn.conf.py'
+		{ $(BIN)/python manage.py db_worker & worker=$$!; \
+		  trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		  PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py; }'
 
 test: install-test
 	$(BIN)/ruff check .

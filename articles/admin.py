@@ -23,7 +23,7 @@ from desk.autosave import AutosaveViews, forget, form_context, keep_posted
 from desk.live_preview import LivePreviewViews
 from newsroom import changes
 
-from . import revisions, translations
+from . import documents, revisions, translations
 from .forms import ArticleForm, SectionForm, correction_notes
 from .models import Article, EditConflict, Section, SectionAlias, field_suffix, language_codes
 from .revisions_admin import RevisionViews
@@ -221,7 +221,8 @@ class ArticleAdmin(
     search_fields = ("title_zh_hans", "title_en", "body_zh_hans", "body_en")
     prepopulated_fields = {"slug": ("title_en",)}
     actions = [transition_action(transition) for transition in TRANSITIONS]
-    translated = TEXTS
+    translated = (*TEXTS, *documents.IMAGE_TEXT_KEYS)
+    autocomplete_fields = ("image",)
     record_fields = ("fingerprint", "created_by", "created_time", "updated_by", "changed_time")
     readonly_fields = ("status", *record_fields)
     change_form_template = "admin/articles/article/change_form.html"
@@ -271,7 +272,8 @@ class ArticleAdmin(
             readonly.append("published_at")
         if obj is not None and not self.has_change_permission(request, obj):
             readonly += [f"{name}_{field_suffix(code)}{READ_ONLY}" for code in language_codes()
-                         for name in TEXTS]  # fmt: skip
+                         for name in self.translated]  # fmt: skip
+            readonly.append("image")
         return readonly
 
     def get_fieldsets(self, request, obj=None):
@@ -287,6 +289,10 @@ class ArticleAdmin(
         this_change = [(_("This change"), {"fields": desk_fields})] if editable else []
         return (
             *languages,
+            (
+                _("Lead image"),
+                {"fields": ["image", "lead_image_upload"] if editable else ["image"]},
+            ),
             (_("Publication"), {"fields": ("section", "slug", "status", "published_at")}),
             *this_change,
             (_("Record"), {"fields": self.record_fields, "classes": ("collapse",)}),
@@ -592,7 +598,7 @@ def _text_shown(name: str, code: str):
 
 
 for _code in language_codes():
-    for _name in TEXTS:
+    for _name in (*TEXTS, *documents.IMAGE_TEXT_KEYS):
         setattr(
             ArticleAdmin, f"{_name}_{field_suffix(_code)}{READ_ONLY}", _text_shown(_name, _code)
         )

@@ -27,16 +27,45 @@ class LanguageVersion:
     title: str
     summary: str
     body: str
+    # The lead image's texts in this language (the picture itself is the document's ``image``).
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+
+
+# The optional keys of a language table, after the title and summary, in the order written.
+IMAGE_TEXT_KEYS = ("image_alt", "image_caption", "image_credit")
+# How a document names a picture: its Git blob id and the extension of its format.
+IMAGE_NAME = re.compile(r"[0-9a-f]{40}\.(?:jpg|png|webp|gif|avif)")
+# A figure in a body: Markdown's image syntax with the media: scheme.
+_FIGURE_REFERENCE = re.compile(r"\]\(\s*<?media:([^\s)>]*)")
 
 
 @dataclass(frozen=True)
 class ArticleDocument:
-    """An article as its document holds it. ``versions`` maps language codes to their text."""
+    """An article as its document holds it. ``versions`` maps language codes to their text;
+    ``image`` names the lead image (``<id>.<ext>``), if there is one."""
 
     section: str
     slug: str
     published: datetime
     versions: dict[str, LanguageVersion] = field(default_factory=dict)
+    image: str = ""
+
+    def images(self) -> list[str]:
+        """Every picture the document shows: the lead image, then each body's figures."""
+        names = [self.image] if self.image else []
+        for version in self.versions.values():
+            names += [name for _line, name in figure_references(version.body)]
+        return list(dict.fromkeys(names))
+
+
+def figure_references(body: str) -> list[tuple[int, str]]:
+    """Each ``media:`` picture a body shows, with its line in the body (1-based)."""
+    found = []
+    for number, line in enumerate((body or "").split("\n"), start=1):
+        found += [(number, match.group(1)) for match in _FIGURE_REFERENCE.finditer(line)]
+    return found
 
 
 class DocumentError(ValueError):
@@ -73,7 +102,7 @@ def normalize_field(field: str, text: str | None) -> str:
     are left out."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_LINE_BREAKS)
-    if field in ("title", "name"):
+    if field in ("title", "name", *IMAGE_TEXT_KEYS):
         text = text.replace("\n", " ")
     text = UNWRITABLE.sub("", text)
     return normalize_body(text) if field == "body" else text
@@ -123,11 +152,14 @@ def build(document: ArticleDocument, *, languages: list[str], timezone: tzinfo) 
         f"published = {published.isoformat()}",
         "languages = [" + ", ".join(toml_string(code) for code in codes) + "]",
     ]
+    if document.image:
+        lines.append(f"image = {toml_string(document.image)}")
     for code in codes:
         version = document.versions[code]
         lines += ["", f"[{code}]", f"title = {toml_string(version.title)}"]
-        if version.summary:
-            lines.append(f"summary = {toml_string(version.summary)}")
+        for key in ("summary", *IMAGE_TEXT_KEYS):
+            if getattr(version, key):
+                lines.append(f"{key} = {toml_string(getattr(version, key))}")
     lines.append(FRONT_MATTER_FENCE)
     for code in codes:
         lines += ["", f"<!-- lang: {code} -->", "", normalize_body(document.versions[code].body)]
@@ -201,7 +233,8 @@ class _FrontMatter:
     """The TOML between the fences, with enough of its layout kept to point at a line."""
 
     _TOP_LEVEL_KEYS = ("section", "slug", "published", "languages")
-    _LANGUAGE_KEYS = ("title", "summary")
+    _OPTIONAL_KEYS = ("image",)
+    _LANGUAGE_KEYS = ("title", "summary", *IMAGE_TEXT_KEYS)
 
     def __init__(self, lines: list[str], *, first_line: int, languages: list[str]):
         self.lines = lines
@@ -228,8 +261,9 @@ class _FrontMatter:
 
     def _check_languages(self) -> list[str]:
         for key in self.values:
-            if key not in self._TOP_LEVEL_KEYS and key not in self.site_languages:
-                known = ", ".join(self._TOP_LEVEL_KEYS + tuple(self.site_languages))
+            known_keys = self._TOP_LEVEL_KEYS + self._OPTIONAL_KEYS
+            if key not in known_keys and key not in self.site_languages:
+                known = ", ".join(known_keys + tuple(self.site_languages))
                 self.fail(f"unknown key or language {key!r}; expected one of {known}", key, key)
         for key in self._TOP_LEVEL_KEYS:
             if key not in self.values:
@@ -289,12 +323,28 @@ class _FrontMatter:
             self.fail(f"{code!r} is in languages but there is no [{code}] table", "languages")
         for key in table:
             if key not in self._LANGUAGE_KEYS:
-                self.fail(f"unknown key {key!r} in [{code}]; expected title or summary", key, code)
+                expected = ", ".join(self._LANGUAGE_KEYS)
+                self.fail(f"unknown key {key!r} in [{code}]; expected {expected}", key, code)
         title = self._string("title", code)
         if not title.strip():
             self.fail(f"the title in [{code}] is empty", "title", code)
-        summary = self._string("summary", code, required=False)
-        return LanguageVersion(title=title, summary=summary, body=body)
+        optional = {
+            key: self._string(key, code, required=False) for key in ("summary", *IMAGE_TEXT_KEYS)
+        }
+        for key in IMAGE_TEXT_KEYS:
+            if optional[key] and not self.values.get("image"):
+                self.fail(f"{key!r} in [{code}] but the document has no image", key, code)
+        return LanguageVersion(title=title, body=body, **optional)
+
+    def _image(self) -> str:
+        value = self._string("image", required=False)
+        if value and not IMAGE_NAME.fullmatch(value):
+            self.fail(
+                '"image" must name a picture by its id and format, like '
+                '"3f2a…(40 hexadecimal digits).jpg"',
+                "image",
+            )
+        return value
 
     def document(self, bodies: dict[str, str]) -> ArticleDocument:
         return ArticleDocument(
@@ -302,6 +352,7 @@ class _FrontMatter:
             slug=self._slug("slug"),
             published=self._published(),
             versions={code: self._version(code, bodies[code]) for code in self.languages},
+            image=self._image(),
         )
 
 

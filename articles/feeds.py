@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,7 @@ class LatestArticlesFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs):
+        self.request = request
         request.feed_scope = self.scope(request, *args, **kwargs)
         return request.feed_scope
 
@@ -111,6 +112,15 @@ class LatestArticlesFeed(Feed):
 
     def item_updateddate(self, item):
         return item[0].revised_at or item[0].published_at
+
+    def item_enclosures(self, item):
+        """The lead image: the original, the picture the article document names."""
+        article = item[0]
+        if not article.image_id:
+            return []
+        image = article.image
+        url = image.url if "//" in image.url else self.request.build_absolute_uri(image.url)
+        return [Enclosure(url, str(image.size), image.content_type)]
 
     def item_categories(self, item):
         article, language = item

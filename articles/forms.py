@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import revisions, translations
+from media import uploads
+from media.models import Image
+
+from . import documents, revisions, translations
 from .models import Article, Revision, Section, field_suffix, language_codes
 from .slugs import proposed_slug
 from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Desk
@@ -59,6 +62,38 @@ class ConflictMixin:
 
     def locked_current(self):
         return type(self.instance)._base_manager.select_for_update().get(pk=self.instance.pk)
+
+    def clean_pictures(self, cleaned: dict) -> None:
+        """Take an uploaded lead image into the library; give the lead image the library's
+        alt text, caption and credit in each language the editor left empty; and refuse a
+        figure that names a picture the library does not have."""
+        upload = cleaned.get("lead_image_upload")
+        if upload:
+            try:
+                received = uploads.receive(upload, user=getattr(self.desk, "user", None))
+            except forms.ValidationError as error:
+                self.add_error("lead_image_upload", error)
+            else:
+                cleaned["image"] = received.image
+        image = cleaned.get("image")
+        if image is not None:
+            for code in language_codes():
+                for key in documents.IMAGE_TEXT_KEYS:
+                    name = f"{key}_{field_suffix(code)}"
+                    if name in self.fields and not (cleaned.get(name) or "").strip():
+                        cleaned[name] = image.text_in(key.removeprefix("image_"), code)
+        for code in language_codes():
+            name = f"body_{field_suffix(code)}"
+            missing = missing_figures(cleaned.get(name) or "")
+            if missing and name in self.fields:
+                self.add_error(
+                    name,
+                    _(
+                        "Line %(line)d shows media:%(name)s, which is not in the media library. "
+                        "Upload the picture there first, or insert it with “Insert picture”."
+                    )
+                    % {"line": missing[0][0], "name": missing[0][1]},
+                )
 
     def check_version(self) -> None:
         if self.instance.pk is None:
@@ -103,6 +138,13 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
         help_text=_("Tick a text that is marked possibly out of date but still says the same."),
     )
 
+    lead_image_upload = forms.FileField(
+        label=_("Or upload a new lead image"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("JPEG, PNG, WebP, GIF or AVIF; it goes into the media library too."),
+    )
+
     desk: Desk  # set by ArticleAdmin.get_form
     merged = None  # set when another person's save was combined with this one
     asks_to_confirm_unpublish = False
@@ -110,7 +152,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
     class Meta:
         model = Article
         # django-modeltranslation's admin puts a field per language in place of each of these.
-        fields = ["title", "summary", "body", "section", "slug", "published_at"]
+        fields = ["title", "summary", "body", "section", "slug", "published_at", "image",
+                  *documents.IMAGE_TEXT_KEYS]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +197,7 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             )
         if section is not None and not self.desk.sections_for_articles().filter(pk=section.pk):
             self.add_error("section", _("You may not file articles in this section."))
+        self.clean_pictures(cleaned)
         if "slug" in self.fields and not cleaned.get("slug") and not self.has_error("slug"):
             cleaned["slug"] = proposed_slug(cleaned.get("title_en"), cleaned.get("title_zh_hans"))
             if not cleaned["slug"]:
@@ -176,6 +220,38 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             # the article is moving to.
             self.instance.status = transition.target
         return cleaned
+
+    def clean_pictures(self, cleaned: dict) -> None:
+        """Take an uploaded lead image into the library; give the lead image the library's
+        alt text, caption and credit in each language the editor left empty; and refuse a
+        figure that names a picture the library does not have."""
+        upload = cleaned.get("lead_image_upload")
+        if upload:
+            try:
+                received = uploads.receive(upload, user=getattr(self.desk, "user", None))
+            except forms.ValidationError as error:
+                self.add_error("lead_image_upload", error)
+            else:
+                cleaned["image"] = received.image
+        image = cleaned.get("image")
+        if image is not None:
+            for code in language_codes():
+                for key in documents.IMAGE_TEXT_KEYS:
+                    name = f"{key}_{field_suffix(code)}"
+                    if name in self.fields and not (cleaned.get(name) or "").strip():
+                        cleaned[name] = image.text_in(key.removeprefix("image_"), code)
+        for code in language_codes():
+            name = f"body_{field_suffix(code)}"
+            missing = missing_figures(cleaned.get(name) or "")
+            if missing and name in self.fields:
+                self.add_error(
+                    name,
+                    _(
+                        "Line %(line)d shows media:%(name)s, which is not in the media library. "
+                        "Upload the picture there first, or insert it with “Insert picture”."
+                    )
+                    % {"line": missing[0][0], "name": missing[0][1]},
+                )
 
     def check_version(self) -> None:
         if self.instance.pk is None:
@@ -228,7 +304,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
 
     def merged_fields(self) -> list[str]:
         """The form's fields that two people's saves are combined by."""
-        names = [*translated_fields(*translations.TEXT_FIELDS), "section", "slug", "published_at"]
+        names = [*translated_fields(*translations.TEXT_FIELDS), "section", "slug", "published_at",
+                 "image"]  # fmt: skip
         return [name for name in names if name in self.fields]
 
     def keep_chosen(self, base: Revision | None) -> None:
@@ -241,6 +318,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             value = base_value(base, name)
             if name == "section":
                 value = Section.objects.filter(slug=value).first() or self.cleaned_data[name]
+            if name == "image":
+                value = Image.objects.filter(pk=value.split(".")[0]).first() if value else None
             self.cleaned_data[name] = value
 
     @staticmethod
@@ -250,6 +329,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             return translations.same_text(text[0], one or "", other or "")
         if name == "section":
             return getattr(one, "slug", one) == getattr(other, "slug", other)
+        if name == "image":
+            return image_id_of(one) == image_id_of(other)
         if name == "published_at":
             return (one and one.replace(microsecond=0)) == (other and other.replace(microsecond=0))
         return one == other
@@ -266,6 +347,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
         key = self.add_prefix(name)
         if name == "section":
             return {key: str(value.pk)}
+        if name == "image":
+            return {key: image_id_of(value) or ""}
         if name == "published_at":
             if value is None:
                 return {f"{key}_0": "", f"{key}_1": ""}
@@ -304,8 +387,27 @@ def text_of_field(name: str) -> tuple[str, str] | None:
     return None
 
 
+def image_id_of(value) -> str | None:
+    """The id of a lead image, however a form, a row or a revision holds it."""
+    if isinstance(value, Image):
+        return value.pk
+    return value.split(".")[0] if value else None
+
+
+def missing_figures(body: str) -> list[tuple[int, str]]:
+    """The figures of ``body`` (line, name) whose picture the library does not have."""
+    named = documents.figure_references(body)
+    if not named:
+        return []
+    ids = {name.split(".")[0] for _line, name in named}
+    known = {image.name for image in Image.objects.filter(pk__in=ids)}
+    return [(line, name) for line, name in named if name not in known]
+
+
 def base_value(base: Revision, name: str):
     """Field ``name`` as it was in the revision an editor started from."""
+    if name == "image":
+        return base.image
     if name == "section":
         return base.section_slug
     if name in ("slug", "published_at"):

@@ -10,7 +10,9 @@ from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.encoding import iri_to_uri
 
-from .models import Article, Section, html_lang
+from media import renditions
+
+from .models import Article, Section, field_suffix, html_lang
 from .pagination import page_asked
 
 # OpenGraph wants territory locales.
@@ -141,23 +143,57 @@ def for_section(request, section: Section) -> PageMetadata:
     return metadata
 
 
+def media_address(request, url: str) -> str:
+    """A picture's full address: on this site, or on the CDN that MEDIA_URL names."""
+    return url if "//" in url else absolute(request, url)
+
+
+def share_image_tags(request, article: Article, language: str) -> list[tuple[str, str]]:
+    """OpenGraph's picture of the article: its lead image cropped 16:9, 1200 px wide where
+    the picture allows, with its alt text in ``language``."""
+    if not article.image_id:
+        return []
+    shared = renditions.share_image(article.image)
+    alt = getattr(article, f"image_alt_{field_suffix(language)}", "") or ""
+    return [
+        ("og:image", media_address(request, shared.url)),
+        ("og:image:type", shared.content_type),
+        ("og:image:width", str(shared.width)),
+        ("og:image:height", str(shared.height)),
+        *([("og:image:alt", alt)] if alt else []),
+    ]
+
+
 def for_article(request, article: Article) -> PageMetadata:
     language = translation.get_language()
     title = article.title_in(language)
     summary = article.summary_in(language)
     description = str(summary) if summary else article.body_text(title.language)[:200]
     modified = article.revised_at or article.published_at
+    image_tags = share_image_tags(request, article, title.language)
     metadata = for_page(
         request,
         title=str(title),
         description=" ".join(description.split()),
         kind="article",
         extra=[
+            *image_tags,
             ("article:published_time", timezone.localtime(article.published_at).isoformat()),
             ("article:modified_time", timezone.localtime(modified).isoformat()),
             ("article:section", str(article.section.name_in(language))),
         ],
     )
+    if image_tags:
+        metadata.twitter = [
+            ("twitter:card", "summary_large_image"),
+            *metadata.twitter[1:],
+            ("twitter:image", image_tags[0][1]),
+            *[
+                ("twitter:image:alt", content)
+                for name, content in image_tags
+                if name.endswith("alt")
+            ],
+        ]
     metadata.feeds.append(section_feed(request, article.section, language))
     metadata.json_ld = news_articles_json(request, article)
     return metadata
@@ -185,6 +221,11 @@ def news_articles_json(request, article: Article) -> str:
         }
         if version.summary:
             entry["description"] = version.summary
+        if article.image_id:  # 16:9, 4:3 and 1:1, as search engines ask of news articles
+            entry["image"] = [
+                media_address(request, renditions.share_image(article.image, kind).url)
+                for kind in renditions.CROPS
+            ]
         graph.append(entry)
     data = {"@context": "https://schema.org", "@graph": graph}
     text = json.dumps(data, ensure_ascii=False, indent=1)

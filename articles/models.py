@@ -16,6 +16,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from media.models import Image
+
 from . import documents
 from .rendering import render_markdown, text_of
 
@@ -300,6 +302,10 @@ LATEST = "latest"  # which articles the whole site lists, newest first (front pa
 ARCHIVE = "archive"  # anything about any published article (search results, sitemaps)
 
 
+# What a card needs of a lead image to show its crop (media/pictures.py).
+CARD_IMAGE_FIELDS = ("format", "width", "height", "has_alpha", "focal_x", "focal_y")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at: datetime | None = None):
         """What readers may see: published articles whose publication time has come (by
@@ -345,11 +351,12 @@ class ArticleQuerySet(models.QuerySet):
         date and address) and what its kept rendering is keyed by (Article.rendering_key). The
         section is not read: lists give each article the section they keep
         (reader_pages.sections)."""
-        translated = [f"{field}_{field_suffix(code)}" for field in ("title", "summary")
+        translated = [f"{field}_{field_suffix(code)}" for field in ("title", "summary", "image_alt")
                       for code in language_codes()]  # fmt: skip
-        return self.only(
-            "section_id", "slug", "status", "published_at", "version", "updated_at", *translated
-        )
+        return self.select_related("image").only(
+            "section_id", "slug", "status", "published_at", "version", "updated_at", *translated,
+            "image", *(f"image__{name}" for name in CARD_IMAGE_FIELDS),
+        )  # fmt: skip
 
     def without_bodies(self):
         """Not the bodies (lists show titles and summaries) nor the search terms."""
@@ -357,8 +364,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.without_search_terms().defer("body", *bodies, "rendered")
 
     def for_reading(self):
-        """What readers' pages show of an article, the section in the same query."""
-        return self.select_related("section").without_search_terms()
+        """What readers' pages show of an article, the section and lead image in the same
+        query."""
+        return self.select_related("section", "image").without_search_terms()
 
     def without_search_terms(self):
         """Not the search terms: the longest columns, which only search itself reads."""
@@ -421,6 +429,23 @@ class Article(Versioned):
         validators=[validate_body_length, validate_no_language_marker],
         help_text=_("Markdown (CommonMark). HTML tags are shown as text."),
     )
+    image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        verbose_name=_("lead image"),
+        help_text=_("Shown above the article, on its cards in lists, and when it is shared."),
+    )
+    image_alt = models.CharField(
+        _("lead image alt text"),
+        max_length=400,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it; in this language."),
+    )
+    image_caption = models.CharField(_("lead image caption"), max_length=600, blank=True)
+    image_credit = models.CharField(_("lead image credit"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -537,15 +562,44 @@ class Article(Versioned):
         if self.published_at is not None:
             self.published_at = self.published_at.replace(microsecond=0)
         self.fingerprint = self.compute_fingerprint() if self.is_published else ""
-        html = {code: render_markdown(self.language_version(code).body) for code in self.languages}
+        figures = self.figures()
+        html = {
+            code: render_markdown(self.language_version(code).body, figures)
+            for code in self.languages
+        }
         self.rendered = {"fingerprint": self.fingerprint, "html": html} if self.fingerprint else {}
         self.search_title, self.search_body = self.search_texts()
+
+    def figures(self) -> dict[str, Image]:
+        """The library's pictures that the bodies show, by name (``<id>.<ext>``)."""
+        names = {
+            name
+            for code in language_codes()
+            for _line, name in documents.figure_references(
+                getattr(self, f"body_{field_suffix(code)}")
+            )
+        }
+        ids = [name.split(".")[0] for name in names if documents.IMAGE_NAME.fullmatch(name)]
+        found = Image.objects.in_bulk(ids) if ids else {}
+        return {image.name: image for image in found.values() if image.name in names}
+
+    def image_names(self) -> set[str]:
+        """Every picture the article shows (the lead image and its figures), by name."""
+        names = {self.image.name} if self.image_id else set()
+        for code in language_codes():
+            body = getattr(self, f"body_{field_suffix(code)}")
+            names |= {name for _line, name in documents.figure_references(body)}
+        return names
+
+    @property
+    def image_name(self) -> str:
+        return self.image.name if self.image_id else ""
 
     def normalize_texts(self) -> None:
         """Store every translated text with ``\n`` line ends and the body as its document
         holds it, whatever a browser or a script sent."""
         for code in language_codes():
-            for field in ("title", "summary", "body"):
+            for field in ("title", "summary", "body", *documents.IMAGE_TEXT_KEYS):
                 name = f"{field}_{field_suffix(code)}"
                 value = getattr(self, name)
                 if value is not None:
@@ -576,10 +630,15 @@ class Article(Versioned):
 
     def language_version(self, code: str) -> documents.LanguageVersion:
         suffix = field_suffix(code)
+        image_texts = {
+            key: (getattr(self, f"{key}_{suffix}") or "") if self.image_id else ""
+            for key in documents.IMAGE_TEXT_KEYS
+        }
         return documents.LanguageVersion(
             title=getattr(self, f"title_{suffix}") or "",
             summary=getattr(self, f"summary_{suffix}") or "",
             body=getattr(self, f"body_{suffix}") or "",
+            **image_texts,
         )
 
     def versions_for_reader(
@@ -594,8 +653,14 @@ class Article(Versioned):
     def rendering_key(self) -> str:
         """What a kept rendering of this article depends on (besides the language): its id,
         version and last change, and its section's version (the name and address it shows).
-        Any edit gives a new key, so renderings kept under the old one are simply never read."""
-        return f"{self.pk}:{self.version}:{self.updated_at.timestamp()}:{self.section.version}"
+        Any edit gives a new key, so renderings kept under the old one are simply never read.
+        A card shows the lead image cropped around its focal point, which is part of the key."""
+        image = (
+            f"{self.image_id}:{self.image.focal_x}:{self.image.focal_y}" if self.image_id else ""
+        )
+        return (
+            f"{self.pk}:{self.version}:{self.updated_at.timestamp()}:{self.section.version}:{image}"
+        )
 
     def body_html(self, code: str) -> str:
         """The body in ``code`` as safe HTML: as rendered on save when the published text is
@@ -605,7 +670,7 @@ class Article(Versioned):
             html = stored["html"].get(code)
             if html is not None:
                 return html
-        return render_markdown(self.language_version(code).body)
+        return render_markdown(self.language_version(code).body, self.figures())
 
     def body_text(self, code: str) -> str:
         """The body in ``code`` as a reader reads it, without markup."""
@@ -638,6 +703,7 @@ class Article(Versioned):
             slug=self.slug,
             published=self.published_at,
             versions={code: self.language_version(code) for code in self.languages},
+            image=self.image_name,
         )
 
     def document_bytes(self) -> bytes:
@@ -716,6 +782,7 @@ class Revision(models.Model):
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     # {"zh-hans": {"title": …, "summary": …, "body": …}, "en": {…}}
     texts = models.JSONField(_("texts"), default=dict)
+    image = models.CharField(_("lead image"), max_length=50, blank=True)  # <id>.<ext>
     fingerprint = models.CharField(_("fingerprint"), max_length=40, blank=True, db_index=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
 
@@ -743,10 +810,14 @@ class Revision(models.Model):
 
     def language_version(self, code: str) -> documents.LanguageVersion:
         text = self.texts.get(code, {})
+        image_texts = {
+            key: (text.get(key) or "") if self.image else "" for key in documents.IMAGE_TEXT_KEYS
+        }
         return documents.LanguageVersion(
             title=text.get("title") or "",
             summary=text.get("summary") or "",
             body=text.get("body") or "",
+            **image_texts,
         )
 
     def as_article(self, article: Article) -> Article:
@@ -763,14 +834,18 @@ class Revision(models.Model):
         self.copy_texts_to(copy)
         return copy
 
+    @property
+    def image_id(self) -> str | None:
+        return self.image.split(".")[0] if self.image else None
+
     def copy_texts_to(self, article: Article) -> None:
-        """Give ``article`` this revision's title, summary and body in every language."""
+        """Give ``article`` this revision's texts in every language, and its lead image."""
+        article.image = Image.objects.filter(pk=self.image_id).first() if self.image else None
         for code in language_codes():
             version = self.language_version(code)
             suffix = field_suffix(code)
-            setattr(article, f"title_{suffix}", version.title)
-            setattr(article, f"summary_{suffix}", version.summary)
-            setattr(article, f"body_{suffix}", version.body)
+            for key in ("title", "summary", "body", *documents.IMAGE_TEXT_KEYS):
+                setattr(article, f"{key}_{suffix}", getattr(version, key))
 
     def document_bytes(self) -> bytes:
         """The article document as it was in this revision (its own section and slug)."""
@@ -785,10 +860,38 @@ class Revision(models.Model):
             slug=self.slug,
             published=self.published_at,
             versions={code: self.language_version(code) for code in languages},
+            image=self.image,
         )
         return documents.build(
             document, languages=language_codes(), timezone=ZoneInfo(settings.TIME_ZONE)
         )
+
+
+class ImageUse(models.Model):
+    """A picture an article shows, as its lead image or in a body: the library lists where each
+    picture is used, and refuses to delete one in use."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="uses")
+
+    class Meta:
+        verbose_name = _("use of an image")
+        verbose_name_plural = _("uses of images")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="image_use_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.article)
+
+    @classmethod
+    def record(cls, article: Article) -> None:
+        """Make the uses of ``article`` what it shows now (after it is saved)."""
+        ids = {name.split(".")[0] for name in article.image_names()}
+        ids = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        cls.objects.filter(article=article).exclude(image_id__in=ids).delete()
+        known = set(cls.objects.filter(article=article).values_list("image_id", flat=True))
+        cls.objects.bulk_create([cls(article=article, image_id=pk) for pk in ids - known])
 
 
 class ArticleAlias(models.Model):

@@ -9,11 +9,32 @@ for Markdown.
 
 import html
 import re
+import secrets
 
 import nh3
+from django.utils.html import format_html
 from markdown_it import MarkdownIt
 
+from media.pictures import picture
+
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+_MEDIA_SCHEME = "media:"
+
+
+def _render_image(renderer, tokens, index, options, env):
+    """A ``media:`` picture becomes a marker that :func:`render_markdown` replaces with the
+    picture once the HTML is cleaned; other pictures render as CommonMark says."""
+    token = tokens[index]
+    source = token.attrGet("src") or ""
+    if not source.startswith(_MEDIA_SCHEME) or "figures" not in env:
+        return renderer.image(tokens, index, options, env)
+    figures = env["figures"]
+    alt = renderer.renderInlineAsText(token.children or [], options, env)
+    figures.append((source.removeprefix(_MEDIA_SCHEME), alt, token.attrGet("title") or ""))
+    return f"{env['marker']}{len(figures) - 1}X"
+
+
+_markdown.add_render_rule("image", _render_image)
 
 _ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # A table's column alignment is the one style kept, as a class (``align-right``) rather than a
@@ -26,14 +47,43 @@ _ALLOWED_ATTRIBUTES = {
 }
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, pictures: dict | None = None) -> str:
+    """``text`` as safe HTML. A ``media:`` picture shows the library's picture of that name
+    from ``pictures`` (by ``<id>.<ext>``) in every width and format, its alt and its caption
+    (the Markdown title) as the editor wrote them; a paragraph of its own becomes a figure."""
+    # A marker no editor can type: it is made anew for every rendering.
+    env = {"figures": [], "marker": f"FIGURE{secrets.token_hex(8)}N"}
     cleaned = nh3.clean(
-        _markdown.render(text or ""),
+        _markdown.render(text or "", env),
         url_schemes=_ALLOWED_URL_SCHEMES,
         attributes=_ALLOWED_ATTRIBUTES,
         filter_style_properties={"text-align"},
     )
-    return _ALIGNED.sub(r'class="align-\1"', cleaned)
+    cleaned = _ALIGNED.sub(r'class="align-\1"', cleaned)
+    if not env["figures"]:
+        return cleaned
+    marker = re.escape(env["marker"])
+
+    def figure(match):
+        return _figure_html(*env["figures"][int(match.group(1))], pictures or {})
+
+    def inline(match):
+        name, alt, _caption = env["figures"][int(match.group(1))]
+        image = (pictures or {}).get(name)
+        return picture(image, alt=alt) if image else html.escape(alt)
+
+    cleaned = re.sub(rf"<p>{marker}(\d+)X</p>", figure, cleaned)
+    return re.sub(rf"{marker}(\d+)X", inline, cleaned)
+
+
+def _figure_html(name: str, alt: str, caption: str, pictures: dict) -> str:
+    image = pictures.get(name)
+    shown = picture(image, alt=alt) if image else format_html("<span>{}</span>", alt)
+    if caption:
+        return format_html(
+            '<figure class="figure">{}<figcaption>{}</figcaption></figure>', shown, caption
+        )
+    return format_html('<figure class="figure">{}</figure>', shown)
 
 
 def text_of(rendered: str) -> str:

@@ -23,6 +23,7 @@ from .models import (
     LATEST,
     Article,
     ArticleAlias,
+    ImageUse,
     Revision,
     field_suffix,
     language_codes,
@@ -97,6 +98,7 @@ def save_article(
                 public = note if correction_notes is None else correction_notes.get(code, "")
                 setattr(article, correction_note_field(code), public if is_public_note else "")
     article.save()
+    ImageUse.record(article)
     changes.changed(*changed_keys(before, article))
     return _record(article, user=user, note=note, now=now)
 
@@ -148,6 +150,7 @@ def _revision(article: Article, *, number: int, user, note: str, now) -> Revisio
         slug=article.slug,
         published_at=article.published_at,
         texts=texts_of(article),
+        image=article.image_name,
         fingerprint=article.fingerprint,
     )
 

@@ -12,4 +12,12 @@ class SectionTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "body", "correction_note")
+    fields = (
+        "title",
+        "summary",
+        "body",
+        "correction_note",
+        "image_alt",
+        "image_caption",
+        "image_credit",
+    )

@@ -15,8 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from . import documents
 from .models import Article, field_suffix, has_text, language_codes
 
-TEXT_FIELDS = ("title", "summary", "body")
-FIELD_NAMES = {"title": _("title"), "summary": _("summary"), "body": _("body")}
+TEXT_FIELDS = ("title", "summary", "body", *documents.IMAGE_TEXT_KEYS)
+FIELD_NAMES = {
+    "title": _("title"),
+    "summary": _("summary"),
+    "body": _("body"),
+    "image_alt": _("lead image alt text"),
+    "image_caption": _("lead image caption"),
+    "image_credit": _("lead image credit"),
+}
 
 
 @dataclass(frozen=True)

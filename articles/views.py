@@ -61,7 +61,12 @@ def published_article(request, section_slug: str, slug: str) -> Article:
     try:
         # get(), not first(): no order to keep, so the database goes straight to the one row
         # the section and slug name (first() orders by date and may walk the listing index).
-        article = Article.objects.published().without_search_terms().get(section=section, slug=slug)
+        article = (
+            Article.objects.published()
+            .without_search_terms()
+            .select_related("image")
+            .get(section=section, slug=slug)
+        )
     except Article.DoesNotExist:
         raise Http404("No such article.") from None
     article.section = section
@@ -126,7 +131,7 @@ class FrontPageView(CachedPage, ListView):
         return [
             LATEST,
             *(section.page_key for section in self.sections),
-            *(article.page_key for article in self.shown_articles),
+            *shown_keys(self.shown_articles),
         ]
 
 
@@ -162,7 +167,18 @@ class SectionView(CachedPage, ListView):
         return context
 
     def page_keys(self):
-        return [self.section.page_key, *(article.page_key for article in self.shown_articles)]
+        return [self.section.page_key, *shown_keys(self.shown_articles)]
+
+
+def shown_keys(articles) -> list[str]:
+    """The keys of what ``articles`` show on a page: each article, and its lead image (whose
+    crop follows the focal point the desk sets)."""
+    keys = []
+    for article in articles:
+        keys.append(article.page_key)
+        if article.image_id:
+            keys.append(article.image.page_key)
+    return keys
 
 
 class ArticleView(CachedPage, MovedArticleRedirect, DetailView):
@@ -175,7 +191,7 @@ class ArticleView(CachedPage, MovedArticleRedirect, DetailView):
         return article
 
     def page_keys(self):
-        return [self.object.page_key]
+        return shown_keys([self.object])
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "newsroom",  # the record of what changed, which the page cache reads
+    "django_tasks",  # work off the request path (renditions), run by `manage.py db_worker`
+    "django_tasks_db",
+    "media",  # the media library
     "articles",
     "desk",  # autosave and presence in the article form
     "axes",  # sign-in throttling
@@ -221,10 +224,41 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Pictures: originals and renditions in var/media, or in an S3-compatible bucket when
+# MEDIA_S3_BUCKET is set (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as boto3
+# reads them). Pages link to them under /media/, which serves them from the store, or under
+# MEDIA_CDN_URL when a CDN serves that store.
+MEDIA_CDN_URL = os.environ.get("MEDIA_CDN_URL", "").strip()
+MEDIA_URL = MEDIA_CDN_URL.rstrip("/") + "/" if MEDIA_CDN_URL else "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "var" / "media")
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "").strip()
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION", "").strip() or None,
+            "file_overwrite": True,
+            "default_acl": None,
+        },
+    }
+else:
+    MEDIA_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # A rendition made twice at once is the same file: the second write replaces the first.
+        "OPTIONS": {"allow_overwrite": True},
+    }
+# The largest picture the desk accepts, in bytes and in pixels (a small file can decode to a
+# huge picture: a "decompression bomb").
+IMAGE_MAX_BYTES = int(float(os.environ.get("IMAGE_MAX_MB", "40")) * 2**20)
+IMAGE_MAX_PIXELS = int(float(os.environ.get("IMAGE_MAX_MEGAPIXELS", "60")) * 1_000_000)
+# Renditions and other work off the request path: a queue in the database, one worker process
+# (`manage.py db_worker`, started by `make run` and `make serve`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -44,6 +44,50 @@ def empty_cache():
     page_cache.forget_kept()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test keeps its pictures in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def picture_bytes(width=1800, height=1200, *, format="JPEG", mode="RGB", exif=None, **options):
+    """A picture with something in it (a gradient and a few bands), as a file's bytes."""
+    from PIL import Image as Picture
+    from PIL import ImageDraw
+
+    picture = Picture.linear_gradient("L").resize((width, height)).convert(mode)
+    draw = ImageDraw.Draw(picture)
+    for band in range(0, width, max(1, width // 12)):
+        draw.rectangle((band, height // 3, band + width // 24, height // 2), fill="#c0392b")
+    output = io.BytesIO()
+    if exif is not None:
+        options["exif"] = exif
+    picture.save(output, format, **options)
+    return output.getvalue()
+
+
+@pytest.fixture
+def make_image(db):
+    """``make_image()`` takes a 1800 × 1200 JPEG into the library, as an upload would; its
+    renditions are made at once (``renditions=False`` leaves them to the worker)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media import renditions, uploads
+
+    def make(name="harbour.jpg", data=None, *, renditions_made=True, **texts):
+        data = data if data is not None else picture_bytes()
+        image = uploads.receive(SimpleUploadedFile(name, data)).image
+        for field, value in texts.items():
+            setattr(image, field, value)
+        image.save()
+        if renditions_made:
+            renditions.make(image)
+        return image
+
+    return make
+
+
 @pytest.fixture
 def make_section(db):
     def make(slug="world", *, name_zh_hans="国际", name_en="World", **fields) -> Section:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from articles import metadata, models
 from articles.reader_pages import sections
+from media import pictures
 from newsroom.page_cache import memoised
 
 register = template.Library()
@@ -115,6 +116,34 @@ def iso_datetime(value) -> str:
 def body_html(article, language: str) -> str:
     """The article's body in ``language``, rendered when it was saved."""
     return mark_safe(article.body_html(language))
+
+
+@register.simple_tag
+def lead_picture(article, language: str):
+    """The article's lead image as the first thing a reader sees: loaded at once and first,
+    its alt text in ``language``."""
+    alt = getattr(article, f"image_alt_{models.field_suffix(language)}", "") or ""
+    return pictures.picture(article.image, alt=alt, is_priority=True)
+
+
+@register.simple_tag
+def card_picture(article, language: str):
+    """The lead image of a card in a list: a 16:9 crop around its focal point, loaded when the
+    reader scrolls to it; its alt text in ``language`` (the language of the card's title)."""
+    alt = getattr(article, f"image_alt_{models.field_suffix(language)}", "") or ""
+    return pictures.picture(
+        article.image, alt=alt, kind="16x9", sizes=pictures.CARD, css_class="article-item__image"
+    )
+
+
+@register.filter
+def image_caption_in(article, language: str) -> str:
+    return getattr(article, f"image_caption_{models.field_suffix(language)}", "") or ""
+
+
+@register.filter
+def image_credit_in(article, language: str) -> str:
+    return getattr(article, f"image_credit_{models.field_suffix(language)}", "") or ""
 
 
 @register.filter

@@ -7,6 +7,11 @@ overwritten silently: a document identical to it changes nothing (no revision, n
 fingerprint), and one that differs is refused with what it would change unless ``--update`` is
 given. An article is found by its section and slug, or by an address it or its section had
 before (a section renamed in the desk does not come back as a duplicate).
+
+The pictures a document shows (its ``image`` and its bodies' ``media:`` figures) are read from a
+``media/`` folder beside it or in a folder given on the command line, unless the library has
+them already. Each file must hash to its name. Their renditions are made before the command
+ends, so the imported pages are complete at once.
 """
 
 from dataclasses import dataclass
@@ -26,6 +31,8 @@ from articles.models import (
     field_suffix,
     language_codes,
 )
+from media import renditions, uploads
+from media.models import Image
 from newsroom import changes
 
 
@@ -43,6 +50,7 @@ class Planned:
     section: Section  # unsaved when the import creates it
     article: Article  # the existing article with the document's text set, or a new one
     differences: list[str]  # what would change in an existing article; empty if identical
+    image_id: str | None  # the lead image, set when the article is saved
 
     @property
     def is_new(self) -> bool:
@@ -62,13 +70,28 @@ class Command(BaseCommand):
             "--draft", action="store_true", help="import as drafts instead of publishing"
         )
         parser.add_argument(
+            "--media",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="a folder holding the pictures the documents show (<id>.<ext>); a media/ "
+            "folder beside each document, or in each folder given, is looked in too",
+        )
+        parser.add_argument(
+            "--renditions-later",
+            action="store_true",
+            help="leave the pictures' renditions to the task worker (manage.py db_worker) "
+            "instead of making them before the command ends",
+        )
+        parser.add_argument(
             "--update",
             action="store_true",
             help="replace existing articles whose text, time or status the documents change "
             "(each keeps its history; readers see it as corrected)",
         )
 
-    def handle(self, *args, paths, draft=False, update=False, **options):
+    def handle(self, *args, paths, draft=False, update=False, media=(), **options):
+        renditions_later = options.get("renditions_later", False)
         files = self.collect_files([Path(p) for p in paths])
         problems, parsed = [], []
         for path in files:
@@ -76,6 +99,11 @@ class Command(BaseCommand):
                 parsed.append((path, self.read(path)))
             except ImportProblem as problem:
                 problems.append(str(problem))
+        if problems:
+            raise nothing_imported(problems)
+        folders = [Path(folder) for folder in media]
+        folders += [Path(p) / "media" for p in paths if Path(p).is_dir()]
+        pictures, problems = find_pictures(parsed, folders)
         if problems:
             raise nothing_imported(problems)
         plans, problems = self.plan(parsed, draft=draft)
@@ -93,7 +121,16 @@ class Command(BaseCommand):
                 "Run again with --update to replace them with the documents.",
             )
         with changes.batch():  # one transaction, recorded as one change
+            for name, data in pictures.items():
+                if data is not None:
+                    uploads.store(data, name.rsplit(".", 1)[1])
             created, updated = self.write(plans)
+        ids = [name.split(".")[0] for name in pictures]
+        made = 0 if renditions_later else sum(
+            renditions.make(image) for image in Image.objects.filter(pk__in=ids)
+        )  # fmt: skip
+        if made:
+            self.stdout.write(f"Made {made} rendition(s) of {len(pictures)} picture(s).")
         state = "drafts" if draft else "published"
         unchanged = len(plans) - created - updated
         summary = f"{created} created, {updated} updated, {unchanged} unchanged"
@@ -150,7 +187,7 @@ class Command(BaseCommand):
             is_new_section = section.pk is None
             try:
                 plan.article.full_clean(
-                    exclude=["section"] if is_new_section else None,
+                    exclude=["section", "image"] if is_new_section else ["image"],
                     validate_unique=not is_new_section,
                     validate_constraints=not is_new_section,
                 )
@@ -172,12 +209,61 @@ class Command(BaseCommand):
                 continue
             if is_new:  # an article found stays where the desk put it
                 plan.article.section = plan.section
+            plan.article.image = Image.objects.get(pk=plan.image_id) if plan.image_id else None
             revisions.save_article(
                 plan.article, note=f"Imported from {plan.path.name}", is_public_note=False
             )
             created += is_new
             updated += not is_new
         return created, updated
+
+
+def find_pictures(parsed, folders: list[Path]) -> tuple[dict[str, bytes | None], list[str]]:
+    """Every picture the documents show, by name: its bytes if the library does not have it
+    yet (read from a ``media/`` folder beside the document or one of ``folders``), else None;
+    and the problems found (``file:line: problem``)."""
+    pictures, problems = {}, []
+    for path, document in parsed:
+        for name in document.images():
+            if name in pictures:
+                continue
+            line = line_of_picture(path, name)
+            if not documents.IMAGE_NAME.fullmatch(name):
+                problems.append(
+                    f"{path}:{line}: media:{name} does not name a picture; write "
+                    "media:<id>.<ext>, the id being what git hash-object prints for the file"
+                )
+                continue
+            image_id = name.split(".")[0]
+            if Image.objects.filter(pk=image_id).exists():
+                pictures[name] = None
+                continue
+            candidates = [path.parent / "media" / name, *(folder / name for folder in folders)]
+            found = next((c for c in candidates if c.is_file()), None)
+            if found is None:
+                problems.append(f"{path}:{line}: {name} is not in the library, nor in "
+                                f"{path.parent / 'media'} or a --media folder")  # fmt: skip
+                continue
+            data = found.read_bytes()
+            if uploads.blob_id(data) != image_id:
+                problems.append(
+                    f"{path}:{line}: {found} does not match its name: its bytes hash to "
+                    f"{uploads.blob_id(data)}, not {image_id}"
+                )
+                continue
+            try:
+                uploads.inspect(data, name)
+            except ValidationError as error:
+                problems.append(f"{path}:{line}: {found}: {' '.join(error.messages)}")
+                continue
+            pictures[name] = data
+    return pictures, problems
+
+
+def line_of_picture(path: Path, name: str) -> int:
+    """The first line of the document at ``path`` that names the picture ``name``."""
+    lines = path.read_bytes().decode("utf-8", "replace").split("\n")
+    return next((n for n, line in enumerate(lines, 1) if name in line), 1)
 
 
 def nothing_imported(problems: list[str], advice: str = "") -> CommandError:
@@ -220,10 +306,15 @@ def planned(path, document, section, existing: Article | None, *, draft: bool) -
         setattr(article, f"title_{suffix}", version.title)
         setattr(article, f"summary_{suffix}", version.summary)
         setattr(article, f"body_{suffix}", version.body)
+        for key in documents.IMAGE_TEXT_KEYS:
+            setattr(article, f"{key}_{suffix}", getattr(version, key))
     article.published_at = document.published
     article.status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
     differences = differences_between(before, article) if existing else []
-    return Planned(path, document, section, article, differences)
+    if existing and existing.image_name != document.image:
+        differences.append("lead image")
+    image_id = document.image.split(".")[0] if document.image else None
+    return Planned(path, document, section, article, differences, image_id)
 
 
 def differences_between(before: tuple, after: Article) -> list[str]:

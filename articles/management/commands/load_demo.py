@@ -56,7 +56,10 @@ class Command(BaseCommand):
                     position=position,
                 )
             changes.changed(changes.SITE)  # the navigation shows the sections
-            call_command("import_articles", str(DEMO_ARTICLES), stdout=self.stdout)
+            # The pictures' renditions are made by the task worker that `make run` starts.
+            call_command(
+                "import_articles", str(DEMO_ARTICLES), renditions_later=True, stdout=self.stdout
+            )
 
     def make_dev_admin(self) -> None:
         user_model = get_user_model()

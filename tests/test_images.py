@@ -1,0 +1,299 @@
+"""Pictures: taken into the library safely, shown in every width and format, verifiable by their
+id, and carried by the article document through export and import."""
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from PIL import ExifTags
+from PIL import Image as Picture
+
+from media import renditions, uploads
+from media.models import Image
+
+from .conftest import page, picture_bytes
+
+GPS = ExifTags.IFD.GPSInfo
+
+
+def with_camera_metadata() -> bytes:
+    exif = Picture.Exif()
+    exif[ExifTags.Base.Make] = "Camera maker"
+    exif[ExifTags.Base.Model] = "Model 7"
+    exif[ExifTags.Base.Artist] = "Li Wei"
+    exif[ExifTags.Base.ImageDescription] = "Cranes on the south quay"
+    exif[ExifTags.Base.Orientation] = 6  # taken with the camera turned
+    exif.get_ifd(GPS).update({1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 29.0, 0.0)})
+    return picture_bytes(1200, 800, exif=exif.tobytes())
+
+
+def git_hash(data: bytes) -> str:
+    return (
+        subprocess.run(
+            ["git", "hash-object", "--stdin"], input=data, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+
+
+def test_an_upload_loses_location_and_device_and_is_named_by_its_bytes(db):
+    received = uploads.receive(SimpleUploadedFile("quay.jpg", with_camera_metadata()))
+    image = received.image
+    data = image_path(image).read_bytes()
+    exif = Picture.open(io.BytesIO(data)).getexif()
+    assert not exif.get_ifd(GPS)
+    assert ExifTags.Base.Make not in exif and ExifTags.Base.Model not in exif
+    assert exif[ExifTags.Base.Orientation] == 6  # kept, so the picture still stands up
+    assert (image.width, image.height) == (800, 1200)
+    assert image.id == git_hash(data)
+    assert received.proposed == {"credit": "Li Wei", "caption": "Cranes on the south quay"}
+    assert image.credit_en == "Li Wei"
+
+
+def image_path(image: Image) -> Path:
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / image.name
+
+
+def test_the_same_bytes_uploaded_twice_are_one_picture(db):
+    data = picture_bytes()
+    first = uploads.receive(SimpleUploadedFile("a.jpg", data))
+    second = uploads.receive(SimpleUploadedFile("b.jpeg", data))
+    assert first.is_new and not second.is_new
+    assert second.image.pk == first.image.pk
+    assert Image.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.jpg", b"Just some text, not a picture.", "is not a picture Newsroom can read"),
+        ("photo.png", picture_bytes(40, 30), "holds a JPG picture"),
+        ("cut.jpg", picture_bytes(400, 300)[:3000], "could not be read to the end"),
+        ("huge.png", picture_bytes(9000, 8000, format="PNG", mode="1"), "at most 60 megapixels"),
+        ("page.pdf", b"%PDF-1.4 a document", "is not a picture Newsroom can read"),
+    ],
+)
+def test_a_file_that_is_no_acceptable_picture_is_refused_with_a_reason(db, name, data, message):
+    with pytest.raises(ValidationError) as refused:
+        uploads.receive(SimpleUploadedFile(name, data))
+    assert message in " ".join(refused.value.messages)
+    assert not Image.objects.exists()
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(db, settings):
+    settings.IMAGE_MAX_BYTES = 10_000
+    with pytest.raises(ValidationError, match="at most 0 MB"):
+        uploads.receive(SimpleUploadedFile("big.jpg", picture_bytes(1600, 1200, quality=95)))
+
+
+def test_transparency_is_kept_with_png_fallbacks(make_image):
+    image = make_image("logo.png", picture_bytes(700, 400, format="PNG", mode="RGBA"))
+    assert image.has_alpha
+    assert renditions.fallback_format(image) == "png"
+
+
+def test_renditions_are_never_wider_than_the_picture(make_image):
+    image = make_image("small.jpg", picture_bytes(700, 500))
+    widths = [r.width for r in renditions.planned(image)["avif"]]
+    assert widths == [320, 480, 640, 700]
+    for rendition in renditions.every_rendition(image):
+        with open(Path(image_path(image)).parent / rendition.path, "rb") as made:
+            assert Picture.open(made).width == rendition.width
+
+
+@pytest.fixture
+def exported_with_pictures(tmp_path, make_image):
+    """A document with a lead image and a figure in each body, and its pictures beside it."""
+    lead = picture_bytes(2400, 1600)
+    figure = picture_bytes(1000, 1000, format="PNG")
+    lead_name = f"{uploads.blob_id(lead)}.jpg"
+    figure_name = f"{uploads.blob_id(figure)}.png"
+    folder = tmp_path / "in"
+    (folder / "media").mkdir(parents=True)
+    (folder / "media" / lead_name).write_bytes(lead)
+    (folder / "media" / figure_name).write_bytes(figure)
+    (folder / "cranes.md").write_text(
+        f"""+++
+section = "world"
+slug = "cranes"
+published = 2026-05-14T08:05:00+08:00
+languages = ["zh-hans", "en"]
+image = "{lead_name}"
+
+[zh-hans]
+title = "港口起重机改用电力"
+image_alt = "夜色中的三台电动起重机"
+image_caption = "南港码头"
+image_credit = "新闻编辑部"
+
+[en]
+title = "Harbour cranes go electric"
+summary = "The south quay's cranes run on power from the grid."
+image_alt = "Three electric cranes at night"
+image_caption = "The south quay"
+image_credit = "Newsroom"
++++
+
+<!-- lang: zh-hans -->
+
+起重机今天开始用电。
+
+![充电电缆的特写](media:{figure_name} "一台起重机的电缆")
+
+<!-- lang: en -->
+
+The cranes run on electricity from today.
+
+![A close view of the charging cable](media:{figure_name} "One crane's cable")
+""",
+        encoding="utf-8",
+    )
+    return folder, lead_name, figure_name
+
+
+def test_an_imported_article_shows_its_pictures_in_every_format_and_width(
+    client, exported_with_pictures
+):
+    folder, lead_name, _figure_name = exported_with_pictures
+    call_command("import_articles", str(folder), stdout=io.StringIO())
+
+    chinese = page(client.get("/zh-hans/world/cranes/"))
+    lead = chinese.select_one("figure.lead-image picture")
+    sources = {source["type"]: source for source in lead.find_all("source")}
+    assert list(sources) == ["image/avif", "image/webp"]
+    img = lead.find("img")
+    assert img["alt"] == "夜色中的三台电动起重机"
+    assert img["fetchpriority"] == "high" and not img.has_attr("loading")
+    assert (img["width"], img["height"]) == ("1600", "1067")
+    assert "南港码头" in chinese.select_one("figure.lead-image figcaption").text
+    figures = chinese.select(".article-version__body figure.figure")
+    assert [f.find("img")["alt"] for f in figures] == [
+        "充电电缆的特写",
+        "A close view of the charging cable",
+    ]
+    assert all(f.find("img")["loading"] == "lazy" for f in figures)
+    assert figures[1].find_parent(attrs={"lang": True})["lang"] == "en"
+
+    english = page(client.get("/en/world/cranes/"))
+    assert english.select_one("figure.lead-image img")["alt"] == "Three electric cranes at night"
+    og_image = english.find("meta", property="og:image")["content"]
+    assert "/16x9-" in og_image and og_image.endswith("-1200.jpg")
+    assert english.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    assert english.find("meta", attrs={"name": "robots"})["content"] == "max-image-preview:large"
+    graph = json.loads(english.find("script", type="application/ld+json").string)["@graph"]
+    assert all(len(entry["image"]) == 3 for entry in graph)
+
+    # Every rendition the page names is there, as wide as its descriptor says.
+    for source in [*lead.find_all("source"), img, *(f.find("img") for f in figures)]:
+        for candidate in source["srcset"].split(", "):
+            url, width = candidate.split()
+            response = client.get(url)
+            assert response.status_code == 200, url
+            data = b"".join(response.streaming_content)
+            assert Picture.open(io.BytesIO(data)).width == int(width.removesuffix("w"))
+
+    original = client.get(f"/media/{lead_name}")
+    data = b"".join(original.streaming_content)
+    assert git_hash(data) == lead_name.split(".")[0]
+    assert original["Content-Type"] == "image/jpeg"
+    assert "immutable" in original["Cache-Control"]
+
+
+def test_export_then_import_into_an_empty_site_gives_the_same_bytes(
+    tmp_path, exported_with_pictures, django_db_blocker
+):
+    from articles.models import Article
+
+    folder, lead_name, figure_name = exported_with_pictures
+    call_command("import_articles", str(folder), stdout=io.StringIO())
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("export_articles", str(first), stdout=io.StringIO())
+    assert sorted(p.name for p in (first / "media").iterdir()) == sorted([lead_name, figure_name])
+
+    Article.objects.all().delete()
+    Image.objects.all().delete()
+    call_command("import_articles", str(first), stdout=io.StringIO())
+    call_command("export_articles", str(second), stdout=io.StringIO())
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for path in files:
+        assert (first / path).read_bytes() == (second / path).read_bytes(), path
+
+
+def test_import_refuses_a_missing_or_mismatching_picture_and_changes_nothing(
+    exported_with_pictures,
+):
+    from articles.models import Article
+
+    folder, lead_name, figure_name = exported_with_pictures
+    (folder / "media" / figure_name).write_bytes(b"other bytes")
+    (folder / "media" / lead_name).unlink()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(folder), stdout=io.StringIO())
+    message = str(refused.value)
+    assert f"cranes.md:6: {lead_name} is not in the library" in message
+    assert f"cranes.md:26: {folder / 'media' / figure_name} does not match its name" in message
+    assert not Article.objects.exists() and not Image.objects.exists()
+
+
+def test_a_page_links_a_rendition_not_made_yet_to_the_original(client, make_article, make_image):
+    image = make_image(renditions_made=False)
+    article = make_article(image=image, image_alt_en="Cranes")
+    shown = page(client.get(article.get_absolute_url()))
+    url = shown.select_one("figure.lead-image img")["src"]
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == image.url
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_picture_in_use_cannot_be_deleted_from_the_desk(admin_client, make_article, make_image):
+    image = make_image()
+    article = make_article(image=image)
+    response = admin_client.post(f"/admin/media/image/{image.pk}/delete/", {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert str(article) in response.content.decode()
+
+
+def test_the_library_is_searched_by_caption_in_either_language(admin_client, make_image):
+    make_image(caption_zh_hans="南港码头的起重机", caption_en="Cranes on the south quay")
+    make_image("tea.jpg", picture_bytes(900, 600), caption_en="Tea rows")
+    found = page(admin_client.get("/admin/media/image/?q=码头"))
+    assert "Cranes on the south quay" in found.select_one("#result_list").text
+    assert "Tea rows" not in found.select_one("#result_list").text
+
+
+def test_a_desk_upload_of_several_pictures_adds_each_once(admin_client):
+    response = admin_client.post(
+        "/admin/media/image/add/",
+        {
+            "files": [
+                SimpleUploadedFile("one.jpg", picture_bytes(600, 400)),
+                SimpleUploadedFile("two.png", picture_bytes(500, 500, format="PNG")),
+                SimpleUploadedFile("again.jpg", picture_bytes(600, 400)),
+                SimpleUploadedFile("notes.jpg", b"not a picture"),
+            ]
+        },
+    )
+    assert response.status_code == 302
+    assert Image.objects.count() == 2
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("is not a picture Newsroom can read" in m for m in messages)
+    assert any("2 pictures added" in m and "1 was there already" in m for m in messages)
+
+
+def test_the_article_form_refuses_a_figure_the_library_lacks(admin_client, make_article):
+    from .desk import change_form
+
+    article = make_article(status="draft")
+    data = change_form(article, body_en="Text.\n\n![x](media:" + "a" * 40 + ".jpg)")
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert "not in the media library" in response.content.decode()
