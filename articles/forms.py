@@ -90,7 +90,7 @@ class ConflictMixin:
                     name,
                     _(
                         "Line %(line)d shows media:%(name)s, which is not in the media library. "
-                        "Upload the picture there first, or insert it with “Insert picture”."
+                        "Upload the picture there first, and copy the figure its page shows."
                     )
                     % {"line": missing[0][0], "name": missing[0][1]},
                 )
@@ -248,7 +248,7 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
                     name,
                     _(
                         "Line %(line)d shows media:%(name)s, which is not in the media library. "
-                        "Upload the picture there first, or insert it with “Insert picture”."
+                        "Upload the picture there first, and copy the figure its page shows."
                     )
                     % {"line": missing[0][0], "name": missing[0][1]},
                 )

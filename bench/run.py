@@ -330,6 +330,18 @@ WARM = {
 }
 
 
+def pictures(env: dict) -> dict:
+    """A camera-sized upload and its renditions (bench/images.py), kept apart from the site."""
+    folder = WORK / "images"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = {**env, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "MEDIA_ROOT": str(folder)}
+    manage(env, "migrate", "--no-input", "-v0")
+    output = subprocess.run([str(BIN / "python"), str(ROOT / "bench" / "images.py")], env=env,
+                            check=True, capture_output=True, text=True).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     for command in ("wrk", "varnishd", "nginx"):
@@ -342,7 +354,7 @@ def main() -> int:
     manage(env, "collectstatic", "--no-input", "-v0")
     articles, sections = news_day_addresses(env)
     subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
-    report = {"first": {}, "changing": {}, "warm": {}}
+    report = {"first": {}, "changing": {}, "warm": {}, "images": pictures(env)}
     servers = [start(env, SITE), start(env, BARE, "bench.bare:application"),
                start(environment(PAGE_CACHE="off"), UNCACHED)]  # fmt: skip
     varnish = start_varnish()
@@ -560,6 +572,7 @@ def write_report(report: dict) -> None:
         lines.append(f"| {name} | {small[name]:.1f} ms | {large[name]:.1f} ms |")
     lines += ["", "## Against the targets", "", *verdicts(report)]
     memory, admin, search = report["memory"], report["admin"], report["search"]
+    pictures = report["images"]
     lines += [
         "",
         "## Also measured",
@@ -569,6 +582,9 @@ def write_report(report: dict) -> None:
         f"- Worker memory after the news day (RSS): {', '.join(f'{m:.0f} MB' for m in memory)}.",
         f"- The desk's article list at {ARTICLES:,} articles, signed in: median "
         f"{statistics.median(admin):.0f} ms, slowest {max(admin):.0f} ms of 10 requests.",
+        f"- A {pictures['upload_megabytes']} MB 6000 × 4000 JPEG through the media library "
+        f"(bench/images.py): the upload answered in {pictures['upload_seconds']} s, and its "
+        f"{pictures['renditions']} renditions took {pictures['renditions_seconds']} s more.",
         "- The same news day against Wagtail's demo site: see "
         "[peer-benchmark.md](peer-benchmark.md).",
         "",
@@ -610,6 +626,9 @@ def verdicts(report: dict) -> list[str]:
              "coming" + (": over it " + ", ".join(f"{n} {v:.0f} ms" for n, v in slow.items())
                          if slow else "")),
         line(memory < 120, f"workers under 120 MB after the news day: {memory:.0f} MB"),
+        line(report["images"]["ready_seconds"] < 20 and report["images"]["upload_seconds"] < 2,
+             f"a 6000 × 4000 upload has every rendition in under 20 s, the upload itself under "
+             f"2 s: {report['images']['ready_seconds']} s, {report['images']['upload_seconds']} s"),
         line(growth < 1.25, f"a change and a first render cost the same at "
              f"{small['articles']:,} and {large['articles']:,} articles: at most "
              f"{growth:.2f} times"),

@@ -122,12 +122,17 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
 
     @admin.display(description=_("original"))
     def original(self, image):
+        figure = f'![{image.alt}](media:{image.name} "{image.caption}")'
         return format_html(
-            '<a href="{}">{}</a><br><span class="help">{}</span>',
+            '<a href="{}">{}</a><br><span class="help">{}</span>'
+            '<p>{}</p><code class="figure-markdown">{}</code>',
             image.url,
             image.name,
             _("git hash-object on this file prints its id."),
-        )
+            _("To show it in a body, copy this line into it (the alt text and caption in the "
+              "body's language):"),
+            figure,
+        )  # fmt: skip
 
     @admin.display(description=_("renditions"))
     def renditions_state(self, image):

@@ -1,0 +1,58 @@
+"""A 6000 × 4000 JPEG through the media library: how long the upload itself takes (checks,
+metadata removal, hashing, storing) and how long the task worker takes to make every rendition.
+
+    DATABASE_URL=sqlite:////tmp/images.sqlite3 MEDIA_ROOT=/tmp/images python bench/images.py
+
+Run it against a migrated database. Prints one JSON line (seconds, megabytes, counts).
+"""
+
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+from media import renditions, uploads  # noqa: E402
+
+
+def photograph(width: int = 6000, height: int = 4000) -> bytes:
+    """A camera-sized JPEG with detail everywhere (so it compresses like a photograph)."""
+    picture = Image.radial_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, width, 40):
+        draw.line((x, 0, width - x, height), fill=(x % 255, 120, 200), width=9)
+    picture = picture.filter(ImageFilter.GaussianBlur(1.5))
+    output = io.BytesIO()
+    picture.save(output, "JPEG", quality=92)
+    return output.getvalue()
+
+
+data = photograph()
+started = time.perf_counter()
+received = uploads.receive(SimpleUploadedFile("photograph.jpg", data))
+upload_seconds = time.perf_counter() - started
+started = time.perf_counter()
+made = renditions.make(received.image)
+rendition_seconds = time.perf_counter() - started
+print(
+    json.dumps(
+        {
+            "upload_megabytes": round(len(data) / 2**20, 1),
+            "upload_seconds": round(upload_seconds, 2),
+            "renditions": made,
+            "renditions_seconds": round(rendition_seconds, 2),
+            "ready_seconds": round(upload_seconds + rendition_seconds, 2),
+        }
+    )
+)
