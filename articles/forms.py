@@ -63,38 +63,6 @@ class ConflictMixin:
     def locked_current(self):
         return type(self.instance)._base_manager.select_for_update().get(pk=self.instance.pk)
 
-    def clean_pictures(self, cleaned: dict) -> None:
-        """Take an uploaded lead image into the library; give the lead image the library's
-        alt text, caption and credit in each language the editor left empty; and refuse a
-        figure that names a picture the library does not have."""
-        upload = cleaned.get("lead_image_upload")
-        if upload:
-            try:
-                received = uploads.receive(upload, user=getattr(self.desk, "user", None))
-            except forms.ValidationError as error:
-                self.add_error("lead_image_upload", error)
-            else:
-                cleaned["image"] = received.image
-        image = cleaned.get("image")
-        if image is not None:
-            for code in language_codes():
-                for key in documents.IMAGE_TEXT_KEYS:
-                    name = f"{key}_{field_suffix(code)}"
-                    if name in self.fields and not (cleaned.get(name) or "").strip():
-                        cleaned[name] = image.text_in(key.removeprefix("image_"), code)
-        for code in language_codes():
-            name = f"body_{field_suffix(code)}"
-            missing = missing_figures(cleaned.get(name) or "")
-            if missing and name in self.fields:
-                self.add_error(
-                    name,
-                    _(
-                        "Line %(line)d shows media:%(name)s, which is not in the media library. "
-                        "Upload the picture there first, and copy the figure its page shows."
-                    )
-                    % {"line": missing[0][0], "name": missing[0][1]},
-                )
-
     def check_version(self) -> None:
         if self.instance.pk is None:
             return
@@ -234,12 +202,20 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             else:
                 cleaned["image"] = received.image
         image = cleaned.get("image")
+        before = self.instance.image if self.instance.image_id else None
         if image is not None:
             for code in language_codes():
                 for key in documents.IMAGE_TEXT_KEYS:
-                    name = f"{key}_{field_suffix(code)}"
-                    if name in self.fields and not (cleaned.get(name) or "").strip():
-                        cleaned[name] = image.text_in(key.removeprefix("image_"), code)
+                    name, library_field = f"{key}_{field_suffix(code)}", key.removeprefix("image_")
+                    value = (cleaned.get(name) or "").strip()
+                    # Another picture: the texts the old one brought from the library go too.
+                    from_old = (
+                        before is not None
+                        and before.pk != image.pk
+                        and value == (before.text_in(library_field, code).strip())
+                    )
+                    if name in self.fields and (not value or from_old):
+                        cleaned[name] = image.text_in(library_field, code)
         for code in language_codes():
             name = f"body_{field_suffix(code)}"
             missing = missing_figures(cleaned.get(name) or "")

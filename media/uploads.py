@@ -101,7 +101,14 @@ def inspect(data: bytes, name: str) -> tuple[Picture.Image, str]:
             _check_size(name, picture.width, picture.height)
             picture.load()
         except (Picture.DecompressionBombWarning, Picture.DecompressionBombError):
-            _check_size(name, *picture.size, always=True)
+            raise ValidationError(
+                _(
+                    "%(name)s decodes to more pixels than a picture may have (at most "
+                    "%(limit).0f megapixels). Make it smaller first."
+                )
+                % {"name": name or _("The file"), "limit": settings.IMAGE_MAX_PIXELS / 1e6},
+                code="too_many_pixels",
+            ) from None
         except UnidentifiedImageError:
             raise ValidationError(
                 _("%(name)s is not a picture Newsroom can read. Upload %(formats)s.")
@@ -147,10 +154,11 @@ _IPTC_CAPTION = ((2, 120),)
 def proposals(picture: Picture.Image) -> dict[str, str]:
     """The credit and caption the file carries in its IPTC or EXIF fields, if any."""
     found = {}
-    iptc = {}
-    with contextlib.suppress(OSError, SyntaxError, ValueError, IndexError):
+    iptc, exif = {}, {}
+    with contextlib.suppress(OSError, SyntaxError, ValueError, IndexError, struct.error):
         iptc = IptcImagePlugin.getiptcinfo(picture) or {}
-    exif = picture.getexif()
+    with contextlib.suppress(OSError, SyntaxError, ValueError, IndexError, struct.error):
+        exif = picture.getexif()
     for key, iptc_sets, exif_tags in (
         ("credit", _IPTC_CREDIT, _EXIF_CREDIT),
         ("caption", _IPTC_CAPTION, _EXIF_CAPTION),
@@ -172,6 +180,13 @@ def _as_text(value) -> str:
     return " ".join(value.replace("\x00", " ").split())[:200]
 
 
+def orientation_of(picture: Picture.Image) -> int:
+    """The EXIF orientation (1: as stored); 1 when the EXIF cannot be read."""
+    with contextlib.suppress(OSError, SyntaxError, ValueError, IndexError, struct.error):
+        return picture.getexif().get(ExifTags.Base.Orientation, 1)
+    return 1
+
+
 def has_transparency(picture: Picture.Image) -> bool:
     return picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
 
@@ -179,7 +194,7 @@ def has_transparency(picture: Picture.Image) -> bool:
 def without_metadata(data: bytes, picture: Picture.Image, extension: str) -> bytes:
     """``data`` without location, device and other metadata (see the module's docstring)."""
     if extension == "jpg":
-        return _jpeg_without_metadata(data, picture.getexif().get(ExifTags.Base.Orientation, 1))
+        return _jpeg_without_metadata(data, orientation_of(picture))
     if extension == "png":
         return _png_without_metadata(data)
     if extension == "webp":
@@ -187,6 +202,7 @@ def without_metadata(data: bytes, picture: Picture.Image, extension: str) -> byt
     if not any(key in picture.info for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment")):
         return data
     output = io.BytesIO()
+    picture.info.pop("comment", None)  # Pillow would write it back
     if extension == "gif":
         picture.save(output, "GIF", save_all=True)
     else:
@@ -200,7 +216,7 @@ def without_metadata(data: bytes, picture: Picture.Image, extension: str) -> byt
 _KEPT_JPEG_APPS = {0xE0, 0xE2, 0xEE}
 
 
-def _jpeg_without_metadata(data: bytes, orientation: int) -> bytes:
+def _jpeg_without_metadata(data: bytes, orientation) -> bytes:
     if data[:2] != b"\xff\xd8":
         raise ValidationError(_("The JPEG file does not start as a JPEG does."), code="damaged")
     parts, position = [b"\xff\xd8"], 2
@@ -216,13 +232,16 @@ def _jpeg_without_metadata(data: bytes, orientation: int) -> bytes:
         if marker == 0xFF:  # fill byte
             position += 1
             continue
-        if marker == 0xDA:  # start of scan: the rest is the picture
-            parts.append(data[position:])
+        if marker == 0xDA:  # start of scan: the picture, up to its end (not what follows it,
+            # such as a camera's second picture with metadata of its own)
+            end = data.find(b"\xff\xd9", position)
+            parts.append(data[position : end + 2] if end != -1 else data[position:])
             break
         length = struct.unpack(">H", data[position + 2 : position + 4])[0]
         segment = data[position : position + 2 + length]
         is_app = 0xE0 <= marker <= 0xEF or marker == 0xFE
-        if not is_app or marker in _KEPT_JPEG_APPS:
+        is_index_of_pictures = marker == 0xE2 and segment[4:8] == b"MPF\x00"
+        if not is_app or (marker in _KEPT_JPEG_APPS and not is_index_of_pictures):
             parts.append(segment)
         position += 2 + length
     return b"".join(parts)
@@ -272,7 +291,7 @@ def store(data: bytes, extension: str, *, user=None, proposed=None) -> Received:
         return Received(existing, False, proposed or {})
     picture = Picture.open(io.BytesIO(data))
     width, height = picture.size
-    if picture.getexif().get(ExifTags.Base.Orientation, 1) in _TURNED:
+    if orientation_of(picture) in _TURNED:
         width, height = height, width
     image = Image(
         id=image_id,

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from PIL import ExifTags
 from PIL import Image as Picture
 
@@ -19,6 +20,14 @@ from media.models import Image
 from .conftest import page, picture_bytes
 
 GPS = ExifTags.IFD.GPSInfo
+
+
+@pytest.fixture(autouse=True)
+def in_english(admin_client):
+    """Messages are read in English: the desk's editor here reads it in English."""
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def with_camera_metadata() -> bytes:
@@ -78,6 +87,7 @@ def test_the_same_bytes_uploaded_twice_are_one_picture(db):
         ("photo.png", picture_bytes(40, 30), "holds a JPG picture"),
         ("cut.jpg", picture_bytes(400, 300)[:3000], "could not be read to the end"),
         ("huge.png", picture_bytes(9000, 8000, format="PNG", mode="1"), "at most 60 megapixels"),
+        ("bomb.png", picture_bytes(10000, 9500, format="PNG", mode="1"), "more pixels than"),
         ("page.pdf", b"%PDF-1.4 a document", "is not a picture Newsroom can read"),
     ],
 )
@@ -86,6 +96,14 @@ def test_a_file_that_is_no_acceptable_picture_is_refused_with_a_reason(db, name,
         uploads.receive(SimpleUploadedFile(name, data))
     assert message in " ".join(refused.value.messages)
     assert not Image.objects.exists()
+
+
+def test_a_gif_keeps_no_comment(db):
+    received = uploads.receive(
+        SimpleUploadedFile("note.gif", picture_bytes(200, 100, format="GIF", comment=b"at 31N"))
+    )
+    data = image_path(received.image).read_bytes()
+    assert b"31N" not in data and "comment" not in Picture.open(io.BytesIO(data)).info
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(db, settings):

@@ -234,8 +234,8 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict[str, bytes | None],
                     "media:<id>.<ext>, the id being what git hash-object prints for the file"
                 )
                 continue
-            image_id = name.split(".")[0]
-            if Image.objects.filter(pk=image_id).exists():
+            image_id, extension = name.split(".")
+            if Image.objects.filter(pk=image_id, format=extension).exists():
                 pictures[name] = None
                 continue
             candidates = [path.parent / "media" / name, *(folder / name for folder in folders)]
