@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from media.models import Image
+from newsroom.fields import person_field
 
 from . import documents
 from .rendering import render_markdown, text_of
@@ -142,19 +143,6 @@ def translated(instance: models.Model, field: str, language: str) -> Translation
         if has_text(value):
             return Translation(value, code)
     return None
-
-
-def person_field(verbose_name) -> models.ForeignKey:
-    """Who did something to a row; the record stays when that person's account is deleted."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 class EditConflict(Exception):
@@ -868,8 +856,9 @@ class Revision(models.Model):
 
 
 class ImageUse(models.Model):
-    """A picture an article shows, as its lead image or in a body: the library lists where each
-    picture is used, and refuses to delete one in use."""
+    """A picture an article shows or showed, as its lead image or in a body: the library lists
+    where each picture is used, and refuses to delete one in use. A use outlives the version
+    that made it: earlier versions stay readable, restorable and verifiable."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="image_uses")
     image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="uses")
@@ -886,12 +875,12 @@ class ImageUse(models.Model):
 
     @classmethod
     def record(cls, article: Article) -> None:
-        """Make the uses of ``article`` what it shows now (after it is saved)."""
+        """Add the pictures ``article`` shows now (after it is saved) to its uses."""
         ids = {name.split(".")[0] for name in article.image_names()}
         ids = set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        cls.objects.filter(article=article).exclude(image_id__in=ids).delete()
-        known = set(cls.objects.filter(article=article).values_list("image_id", flat=True))
-        cls.objects.bulk_create([cls(article=article, image_id=pk) for pk in ids - known])
+        cls.objects.bulk_create(
+            [cls(article=article, image_id=pk) for pk in ids], ignore_conflicts=True
+        )
 
 
 class ArticleAlias(models.Model):

@@ -172,7 +172,10 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
     note = f"Section moved from {old_slug} to {section.slug}"
     # Locked until the move commits: a save in between waits, then meets a new version.
     moved = list(
-        section.articles.filter(status=Article.Status.PUBLISHED).order_by("pk").select_for_update()
+        section.articles.filter(status=Article.Status.PUBLISHED)
+        .select_related("image")
+        .order_by("pk")
+        .select_for_update(of=("self",))
     )
     last = dict(
         Revision.objects.filter(article__section=section, article__status=Article.Status.PUBLISHED)

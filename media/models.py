@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.fields import person_field
+
 # The formats a picture may be stored in, by the extension its id carries (DESIGN.md).
 EXTENSIONS = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF", "avif": "AVIF"}
 CONTENT_TYPES = {
@@ -47,15 +49,7 @@ class Image(models.Model):
     focal_y = models.FloatField(_("focal point down"), default=0.5, validators=share)
     # When every rendition (media/renditions.py) had been made, and with which focal point.
     renditions_made = models.JSONField(default=dict, blank=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = person_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

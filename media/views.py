@@ -1,7 +1,8 @@
 """``/media/<id>.<ext>`` (an original, the bytes its id hashes) and ``/media/renditions/…``,
 read from the media storage (local files or object storage), to be kept by browsers and CDNs
 for a year: an address never changes what it holds. A rendition not made yet redirects to the
-original for the time being, and that answer is not kept."""
+original for the time being, and that answer is not kept. A rendition stays at its address
+for good, even once the focal point has moved on."""
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -9,7 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from . import renditions
-from .models import Image
+from .models import CONTENT_TYPES, Image
 
 YEAR = 365 * 24 * 3600
 
@@ -28,15 +29,16 @@ def rendition(request, image_id: str, label: str, width: int, extension: str):
     if image is None:
         raise Http404("No such picture.")
     path = f"renditions/{image_id}/{label}-{width}.{extension}"
-    planned = {r.path: r for r in renditions.every_rendition(image)}
-    found = planned.get(path)
-    if found is None:
+    # Made once, kept for good: a crop around an earlier focal point stays at its address for
+    # the pages and social cards that were given it.
+    if default_storage.exists(path):
+        etag = f"{image_id}-{label}-{width}-{extension}"
+        return stored_file(path, CONTENT_TYPES[extension], etag=etag)
+    if path not in {r.path for r in renditions.every_rendition(image)}:
         raise Http404("No such rendition.")
-    if not default_storage.exists(path):
-        response = HttpResponseRedirect(image.url)
-        patch_cache_control(response, no_store=True)
-        return response
-    return stored_file(path, found.content_type, etag=f"{image_id}-{label}-{width}-{extension}")
+    response = HttpResponseRedirect(image.url)
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def stored_file(path: str, content_type: str, *, etag: str):

@@ -315,3 +315,49 @@ def test_the_article_form_refuses_a_figure_the_library_lacks(admin_client, make_
     response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 200
     assert "not in the media library" in response.content.decode()
+
+
+def test_a_crop_keeps_its_address_after_the_focal_point_moves(client, admin_client, make_image):
+    image = make_image()
+    before = renditions.share_image(image)
+    response = admin_client.post(
+        f"/admin/media/image/{image.pk}/change/",
+        {"focal_x": "0.2", "focal_y": "0.3", "alt_en": "Cranes", "_save": "Save"},
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert (image.focal_x, image.focal_y) == (0.2, 0.3)
+    assert renditions.share_image(image).path != before.path
+    kept = client.get(before.url)
+    assert kept.status_code == 200 and kept["Content-Type"] == "image/jpeg"
+
+
+def test_a_picture_an_earlier_version_showed_cannot_be_deleted(
+    admin_client, make_article, make_image
+):
+    from articles import revisions
+
+    first = make_image()
+    article = make_article(image=first, image_alt_en="First")
+    article.image = make_image("second.jpg", picture_bytes(900, 600))
+    revisions.save_article(article)
+    admin_client.post(f"/admin/media/image/{first.pk}/delete/", {"post": "yes"})
+    assert Image.objects.filter(pk=first.pk).exists()
+
+
+def test_import_refuses_a_picture_that_still_carries_metadata(tmp_path, db):
+    from articles.models import Article
+
+    data = with_camera_metadata()
+    name = f"{uploads.blob_id(data)}.jpg"
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / name).write_bytes(data)
+    (tmp_path / "quay.md").write_text(
+        '+++\nsection = "world"\nslug = "quay"\npublished = 2026-05-14T08:05:00+08:00\n'
+        f'languages = ["en"]\nimage = "{name}"\n\n[en]\ntitle = "The quay"\n+++\n\n'
+        "<!-- lang: en -->\n\nText.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"quay.md:6: .* carries metadata"):
+        call_command("import_articles", str(tmp_path), stdout=io.StringIO())
+    assert not Article.objects.exists() and not Image.objects.exists()

@@ -252,9 +252,17 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict[str, bytes | None],
                 )
                 continue
             try:
-                uploads.inspect(data, name)
+                picture, extension = uploads.inspect(data, name)
             except ValidationError as error:
                 problems.append(f"{path}:{line}: {found}: {' '.join(error.messages)}")
+                continue
+            if uploads.without_metadata(data, picture, extension) != data:
+                # Its id names these bytes, so it cannot be stripped here as an upload is.
+                problems.append(
+                    f"{path}:{line}: {found} carries metadata (EXIF, XMP, IPTC or comments: "
+                    "perhaps where and with what it was taken). Upload it through the desk, "
+                    "which removes it, and name the picture by its new id."
+                )
                 continue
             pictures[name] = data
     return pictures, problems
