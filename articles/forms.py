@@ -21,7 +21,7 @@ from media import uploads
 from media.models import Image
 
 from . import documents, revisions, translations
-from .models import Article, Revision, Section, field_suffix, language_codes
+from .models import Article, Revision, Section, field_suffix, figures_in, language_codes
 from .slugs import proposed_slug
 from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Desk
 
@@ -373,10 +373,7 @@ def image_id_of(value) -> str | None:
 def missing_figures(body: str) -> list[tuple[int, str]]:
     """The figures of ``body`` (line, name) whose picture the library does not have."""
     named = documents.figure_references(body)
-    if not named:
-        return []
-    ids = {name.split(".")[0] for _line, name in named}
-    known = {image.name for image in Image.objects.filter(pk__in=ids)}
+    known = figures_in(body) if named else {}
     return [(line, name) for line, name in named if name not in known]
 
 

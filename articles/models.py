@@ -284,6 +284,15 @@ def _missing_language(code: str) -> Q:
     return missing
 
 
+def figures_in(*bodies: str | None) -> dict[str, Image]:
+    """The library's pictures that ``bodies`` show as ``media:`` figures, by name
+    (``<id>.<ext>``): what :func:`articles.rendering.render_markdown` shows them with."""
+    names = {name for body in bodies for _line, name in documents.figure_references(body)}
+    ids = [name.split(".")[0] for name in names if documents.IMAGE_NAME.fullmatch(name)]
+    found = Image.objects.in_bulk(ids) if ids else {}
+    return {image.name: image for image in found.values() if image.name in names}
+
+
 # Keys of pages that show articles (besides each article's own, Article.page_key): see
 # newsroom/changes.py.
 LATEST = "latest"  # which articles the whole site lists, newest first (front page, feeds)
@@ -560,16 +569,9 @@ class Article(Versioned):
 
     def figures(self) -> dict[str, Image]:
         """The library's pictures that the bodies show, by name (``<id>.<ext>``)."""
-        names = {
-            name
-            for code in language_codes()
-            for _line, name in documents.figure_references(
-                getattr(self, f"body_{field_suffix(code)}")
-            )
-        }
-        ids = [name.split(".")[0] for name in names if documents.IMAGE_NAME.fullmatch(name)]
-        found = Image.objects.in_bulk(ids) if ids else {}
-        return {image.name: image for image in found.values() if image.name in names}
+        return figures_in(
+            *(getattr(self, f"body_{field_suffix(code)}") for code in language_codes())
+        )
 
     def image_names(self) -> set[str]:
         """Every picture the article shows (the lead image and its figures), by name."""

@@ -181,6 +181,7 @@ def form_context(request, article) -> dict:
         and {"fields": kept.fields, "base_version": kept.base_version, "form_key": kept.form_key},
         "unsaved_texts": kept and labelled(kept.fields),
         "request_limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "may_insert_pictures": request.user.has_perm("media.view_image"),
         "others": others_here(saved, request.user) if saved else [],
     }
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from articles.models import BODY_MAX_CHARACTERS
+from articles.models import BODY_MAX_CHARACTERS, figures_in
 from articles.rendering import render_markdown
 from articles.slugs import proposed_slug
 
@@ -40,7 +40,11 @@ class LivePreviewViews:
             return JsonResponse({"error": _("This body is too long to preview.")}, status=400)
         html = render_to_string(
             "admin/articles/article/live_preview.html",
-            {"title": title, "summary": summary, "body": render_markdown(body or "")},
+            {
+                "title": title,
+                "summary": summary,
+                "body": render_markdown(body or "", figures_in(body)),
+            },
             request=request,
         )
         answer = {"html": html}

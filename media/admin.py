@@ -3,12 +3,13 @@ caption, credit and alt text in either language, set the focal point by clicking
 and see where each picture is used. A picture in use cannot be deleted."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -84,7 +85,7 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
 
     @admin.display(description=_("picture"))
     def thumbnail(self, image):
-        small = renditions.planned(image, renditions.FULL)[renditions.fallback_format(image)][0]
+        small = self.smallest(image)
         return format_html(
             '<img class="library-thumbnail" src="{}" width="{}" height="{}" alt="">',
             small.url,
@@ -156,6 +157,41 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
                 ),
             ),
         )
+
+    def get_urls(self):
+        figures = self.admin_site.admin_view(self.figures_view)
+        return [path("figures/", figures, name="media_image_figures"), *super().get_urls()]
+
+    def figures_view(self, request):
+        """Pictures matching ``?q=`` (as the library's search finds them), with what a figure
+        in each language is written with: the article form's "Insert picture"."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"error": _("You may not see the media library.")}, status=403)
+        query = request.GET.get("q", "")[:200]
+        found, _duplicates = self.get_search_results(request, self.get_queryset(request), query)
+        return JsonResponse(
+            {
+                "pictures": [
+                    {
+                        "name": image.name,
+                        "thumbnail": self.smallest(image).url,
+                        "label": str(image),
+                        "texts": {
+                            code: {
+                                "alt": image.text_in("alt", code),
+                                "caption": image.text_in("caption", code),
+                            }
+                            for code, _name in settings.LANGUAGES
+                        },
+                    }
+                    for image in found[:12]
+                ]
+            }
+        )
+
+    @staticmethod
+    def smallest(image):
+        return renditions.planned(image, renditions.FULL)[renditions.fallback_format(image)][0]
 
     def add_view(self, request, form_url="", extra_context=None):
         """Upload: each file becomes a picture in the library (or finds the one it already is);

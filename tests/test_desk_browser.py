@@ -15,8 +15,9 @@ from playwright.sync_api import expect
 from articles.models import Article
 from desk.autosave import HEARTBEAT_SECONDS, local_time
 from desk.models import UnsavedText
+from media.models import Image
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from .conftest import CHROMIUM, CHROMIUM_ARGS, needs_chromium, picture_bytes
 from .test_browser import SCREENSHOTS
 
 pytestmark = needs_chromium
@@ -35,6 +36,11 @@ def editors(site, make_person):
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+    library = import_module("media.migrations.0002_roles_use_the_library").ROLES
+    for name, codenames in library.items():
+        Group.objects.get(name=name).permissions.add(
+            *Permission.objects.filter(content_type__app_label="media", codename__in=codenames)
+        )
     world = Article.objects.get(slug="harbour-cranes-go-electric").section
     return make_person("li", "Editors", sections=[world]), make_person(
         "sam", "Editors", sections=[world]
@@ -175,3 +181,45 @@ def test_the_desk_and_reader_pages_work_within_the_content_security_policy(
     page.goto(f"{site}/admin/articles/article/add/")
 
     assert stopped == []
+
+
+def test_a_picture_uploaded_in_the_desk_goes_into_a_body_as_a_figure(
+    site, browser, editors, article, tmp_path
+):
+    picture = tmp_path / "quay.jpg"
+    picture.write_bytes(picture_bytes(1600, 1000))
+    page = sign_in(browser, site, "li")
+    page.goto(f"{site}/admin/media/image/add/")
+    page.set_input_files("input[name=files]", str(picture))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 picture added to the library")
+    # Its own page: the focal point is where the editor clicks, the texts are theirs.
+    image_id = page.url.rstrip("/").split("/")[-2]
+    page.locator(".focal-picker img").click(position={"x": 10, "y": 10})
+    assert float(page.locator("input[name=focal_x]").input_value()) < 0.1
+    page.fill("#id_alt_en", "The south quay at dawn")
+    page.fill("#id_caption_en", "Ferries wait at the south quay")
+    page.locator("input[name=_save]").click()
+    image = Image.objects.get(pk=image_id)
+    assert image.focal_x < 0.1 and image.alt_en == "The south quay at dawn"
+
+    change_page(page, site, article)
+    english = page.locator("fieldset.desk-language--en")
+    english.locator("details.desk-figures summary").click()
+    english.get_by_placeholder("Search the media library").fill("south quay")
+    english.locator(".desk-figures__pick").first.click()
+    body = page.locator("#id_body_en").input_value()
+    assert f'![The south quay at dawn](media:{image.name} "Ferries wait at the south quay")' in body
+    # The live preview shows the figure as readers will see it.
+    preview = english.locator(".desk-preview figure picture")
+    expect(preview.get_by_role("img", name="The south quay at dawn")).to_be_visible()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+
+    reader = browser.new_page()
+    reader.goto(f"{site}{article.get_absolute_url().replace('/zh-hans/', '/en/')}")
+    figure = reader.locator("[lang=en] .article-version__body figure", has_text="Ferries wait")
+    expect(figure.locator("figcaption")).to_have_text("Ferries wait at the south quay")
+    expect(figure.get_by_role("img", name="The south quay at dawn")).to_have_attribute(
+        "loading", "lazy"
+    )

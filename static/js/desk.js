@@ -153,11 +153,82 @@ document.addEventListener("DOMContentLoaded", () => {
     if (slug.value === "" || slug.value === proposed) slug.value = proposed = candidate;
   };
 
+  // "Insert picture" above each body: the media library searched as one types; a picture
+  // picked goes in at the cursor as a figure, with its alt text and caption in the body's
+  // language (articles.rendering shows it).
+  const addFigurePicker = (body, language) => {
+    const picker = document.createElement("details");
+    picker.className = "desk-figures";
+    const summary = document.createElement("summary");
+    summary.textContent = writing.dataset.insertLabel;
+    const search = document.createElement("input");
+    search.type = "search";
+    search.placeholder = writing.dataset.searchLabel;
+    search.setAttribute("aria-label", writing.dataset.searchLabel);
+    const list = document.createElement("ul");
+    list.className = "desk-figures__list";
+    picker.append(summary, search, list);
+    body.insertAdjacentElement("beforebegin", picker);
+
+    const insert = (picture) => {
+      const texts = picture.texts[language] || { alt: "", caption: "" };
+      const alt = texts.alt.replace(/[\[\]\\]/g, "\\$&");
+      const caption = texts.caption.replace(/["\\]/g, "\\$&");
+      const figure = `![${alt}](media:${picture.name}${caption ? ` "${caption}"` : ""})`;
+      const before = body.value.slice(0, body.selectionStart).replace(/\s*$/, "");
+      const after = body.value.slice(body.selectionEnd).replace(/^\s*/, "");
+      const head = `${before}${before ? "\n\n" : ""}${figure}\n\n`;
+      body.value = head + after;
+      body.setSelectionRange(head.length, head.length);
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+      picker.open = false;
+      body.focus();
+    };
+    const item = (picture) => {
+      const entry = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "desk-figures__pick";
+      const thumbnail = document.createElement("img");
+      thumbnail.src = picture.thumbnail;
+      thumbnail.alt = "";
+      const label = document.createElement("span");
+      label.textContent = picture.label;
+      button.append(thumbnail, label);
+      button.addEventListener("click", () => insert(picture));
+      entry.append(button);
+      return entry;
+    };
+    const find = async () => {
+      const url = new URL(writing.dataset.figuresUrl, window.location.href);
+      url.searchParams.set("q", search.value);
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        const answer = await response.json();
+        if (!response.ok) throw new Error(answer.error);
+        list.replaceChildren(...answer.pictures.map(item));
+        if (!answer.pictures.length) list.textContent = writing.dataset.noneText;
+      } catch (error) {
+        list.textContent = writing.dataset.failedText;
+      }
+    };
+    let timer = null;
+    search.addEventListener("input", (event) => {
+      event.stopPropagation(); // a search, not a change to the article
+      clearTimeout(timer);
+      timer = setTimeout(find, 250);
+    });
+    picker.addEventListener("toggle", () => {
+      if (picker.open) find();
+    });
+  };
+
   for (const column of document.querySelectorAll("fieldset.desk-language")) {
     const field = (name) => column.querySelector(`[name^="${name}_"]`);
     const body = field("body");
     if (!body) continue;
     const language = body.dataset.language;
+    if (writing.dataset.figuresUrl) addFigurePicker(body, language);
     const count = document.createElement("p");
     count.className = "help desk-count";
     body.insertAdjacentElement("afterend", count);
