@@ -13,17 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-
-import django
-
-django.setup()
-
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
-
-from media import renditions, uploads  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter
 
 
 def photograph(width: int = 6000, height: int = 4000) -> bytes:
@@ -38,21 +28,35 @@ def photograph(width: int = 6000, height: int = 4000) -> bytes:
     return output.getvalue()
 
 
-data = photograph()
-started = time.perf_counter()
-received = uploads.receive(SimpleUploadedFile("photograph.jpg", data))
-upload_seconds = time.perf_counter() - started
-started = time.perf_counter()
-made = renditions.make(received.image)
-rendition_seconds = time.perf_counter() - started
-print(
-    json.dumps(
-        {
-            "upload_megabytes": round(len(data) / 2**20, 1),
-            "upload_seconds": round(upload_seconds, 2),
-            "renditions": made,
-            "renditions_seconds": round(rendition_seconds, 2),
-            "ready_seconds": round(upload_seconds + rendition_seconds, 2),
-        }
+def main() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media import renditions, uploads
+
+    data = photograph()
+    started = time.perf_counter()
+    received = uploads.receive(SimpleUploadedFile("photograph.jpg", data))
+    upload_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    made = renditions.make(received.image)
+    rendition_seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "upload_megabytes": round(len(data) / 2**20, 1),
+                "upload_seconds": round(upload_seconds, 2),
+                "renditions": made,
+                "renditions_seconds": round(rendition_seconds, 2),
+                "ready_seconds": round(upload_seconds + rendition_seconds, 2),
+            }
+        )
     )
-)
+
+
+if __name__ == "__main__":
+    main()

@@ -361,3 +361,17 @@ def test_import_refuses_a_picture_that_still_carries_metadata(tmp_path, db):
     with pytest.raises(CommandError, match=r"quay.md:6: .* carries metadata"):
         call_command("import_articles", str(tmp_path), stdout=io.StringIO())
     assert not Article.objects.exists() and not Image.objects.exists()
+
+
+def test_make_renditions_makes_what_is_missing_after_a_restore(make_image, media_root):
+    import shutil
+
+    image = make_image(renditions_made=False)
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert f"Made {len(renditions.every_rendition(image))} rendition(s) of 1 picture(s)" in (
+        out.getvalue()
+    )
+    shutil.rmtree(Path(media_root) / "renditions")
+    call_command("make_renditions", stdout=io.StringIO())
+    assert all((Path(media_root) / r.path).is_file() for r in renditions.every_rendition(image))
