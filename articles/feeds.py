@@ -5,7 +5,8 @@ reader who follows the English feed never gets Chinese passed off as English. Th
 ``xml:lang`` is the active language, which Django's Feed uses by default.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -29,11 +30,20 @@ class Scope:
     language: str
     section: Section | None = None
     shown: list = field(default_factory=list)
+    site: str = ""  # the site's own address, "https://news.example.com", for pictures' links
 
     @property
     def page_keys(self) -> list[str]:
         listed = LATEST if self.section is None else self.section.page_key
         return [listed, *(article.page_key for article in self.shown)]
+
+
+class Entry(NamedTuple):
+    """An article as one feed shows it: in its language, on this site."""
+
+    article: Article
+    language: str
+    site: str
 
 
 class PlainTextSummaryAtomFeed(Atom1Feed):
@@ -58,9 +68,10 @@ class LatestArticlesFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs):
-        self.request = request
-        request.feed_scope = self.scope(request, *args, **kwargs)
-        return request.feed_scope
+        site = f"{request.scheme}://{request.get_host()}"
+        scope = replace(self.scope(request, *args, **kwargs), site=site)
+        request.feed_scope = scope
+        return scope
 
     def scope(self, request) -> Scope:
         return Scope(get_language())
@@ -91,40 +102,37 @@ class LatestArticlesFeed(Feed):
             articles = articles.in_section(scope.section)
         articles = articles.for_reading().latest_first()[:FEED_LENGTH]
         scope.shown.extend(articles)
-        return [(article, scope.language) for article in articles]
+        return [Entry(article, scope.language, scope.site) for article in articles]
 
     def item_title(self, item):
-        article, language = item
-        return getattr(article, f"title_{field_suffix(language)}")
+        return getattr(item.article, f"title_{field_suffix(item.language)}")
 
     def item_description(self, item):
-        article, language = item
+        article, language = item.article, item.language
         return (
             getattr(article, f"summary_{field_suffix(language)}")
             or (article.body_text(language)[:300])
         )
 
     def item_link(self, item):
-        return item[0].get_absolute_url()
+        return item.article.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item[0].published_at
+        return item.article.published_at
 
     def item_updateddate(self, item):
-        return item[0].revised_at or item[0].published_at
+        return item.article.revised_at or item.article.published_at
 
     def item_enclosures(self, item):
         """The lead image: the original, the picture the article document names."""
-        article = item[0]
-        if not article.image_id:
+        image = item.article.image
+        if image is None:
             return []
-        image = article.image
-        url = image.url if "//" in image.url else self.request.build_absolute_uri(image.url)
+        url = image.url if "//" in image.url else f"{item.site}{image.url}"
         return [Enclosure(url, str(image.size), image.content_type)]
 
     def item_categories(self, item):
-        article, language = item
-        return [str(article.section.name_in(language))]
+        return [str(item.article.section.name_in(item.language))]
 
 
 class SectionFeed(LatestArticlesFeed):

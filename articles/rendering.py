@@ -76,6 +76,21 @@ def render_markdown(text: str, pictures: dict | None = None) -> str:
     return re.sub(rf"{marker}(\d+)X", inline, cleaned)
 
 
+def figures_of(text: str) -> list[tuple[str, str, str]]:
+    """Each ``media:`` picture of ``text``: its name, alt text and caption, as the renderer
+    reads them."""
+    found = []
+    for block in _markdown.parse(text or ""):
+        for token in block.children or []:
+            source = token.attrGet("src") or "" if token.type == "image" else ""
+            if source.startswith(_MEDIA_SCHEME):
+                alt = _markdown.renderer.renderInlineAsText(token.children or [], {}, {})
+                found.append(
+                    (source.removeprefix(_MEDIA_SCHEME), alt, token.attrGet("title") or "")
+                )
+    return found
+
+
 def _figure_html(name: str, alt: str, caption: str, pictures: dict) -> str:
     image = pictures.get(name)
     shown = picture(image, alt=alt) if image else format_html("<span>{}</span>", alt)

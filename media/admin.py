@@ -53,8 +53,8 @@ class UploadForm(forms.Form):
 
 @admin.register(Image)
 class ImageAdmin(LanguageColumns, TranslationAdmin):
-    list_display = ("thumbnail", "__str__", "credit", "dimensions", "use_count", "uploaded_at")
-    list_display_links = ("thumbnail", "__str__")
+    # The picture's name heads its row (a link); the thumbnail beside it is a look, not a link.
+    list_display = ("__str__", "thumbnail", "credit", "dimensions", "use_count", "uploaded_at")
     search_fields = (
         "alt_zh_hans", "alt_en", "caption_zh_hans", "caption_en", "credit_zh_hans", "credit_en",
         "=id",
@@ -83,7 +83,7 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("uses")
 
-    @admin.display(description=_("picture"))
+    @admin.display(description=_("preview"))
     def thumbnail(self, image):
         small = self.smallest(image)
         return format_html(

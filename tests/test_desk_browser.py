@@ -223,3 +223,22 @@ def test_a_picture_uploaded_in_the_desk_goes_into_a_body_as_a_figure(
     expect(figure.get_by_role("img", name="The south quay at dawn")).to_have_attribute(
         "loading", "lazy"
     )
+
+
+def test_screenshots_of_the_media_library_and_a_picture(site, browser, editors):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", "li")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{site}/admin/media/image/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(Image.objects.count())
+    expect(rows.first.locator("th a")).not_to_be_empty()  # each row is named by its picture
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desk-library.png"))
+    lead = Article.objects.get(slug="harbour-cranes-go-electric").image
+    page.goto(f"{site}/admin/media/image/{lead.pk}/change/")
+    expect(page.locator(".focal-picker img")).to_be_visible()
+    expect(page.locator("#id_alt_zh_hans")).not_to_have_value("")  # described as imported
+    page.screenshot(path=str(SCREENSHOTS / "desk-picture.png"), full_page=True)

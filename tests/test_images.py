@@ -180,7 +180,7 @@ The cranes run on electricity from today.
 def test_an_imported_article_shows_its_pictures_in_every_format_and_width(
     client, exported_with_pictures
 ):
-    folder, lead_name, _figure_name = exported_with_pictures
+    folder, lead_name, figure_name = exported_with_pictures
     call_command("import_articles", str(folder), stdout=io.StringIO())
 
     chinese = page(client.get("/zh-hans/world/cranes/"))
@@ -217,6 +217,15 @@ def test_an_imported_article_shows_its_pictures_in_every_format_and_width(
             assert response.status_code == 200, url
             data = b"".join(response.streaming_content)
             assert Picture.open(io.BytesIO(data)).width == int(width.removesuffix("w"))
+
+    # The library describes the new picture as the document did.
+    library = Image.objects.get(pk=lead_name.split(".")[0])
+    assert (library.alt_zh_hans, library.credit_en) == ("夜色中的三台电动起重机", "Newsroom")
+    figure = Image.objects.get(pk=figure_name.split(".")[0])
+    assert (figure.alt_en, figure.caption_zh_hans) == (
+        "A close view of the charging cable",
+        "一台起重机的电缆",
+    )
 
     original = client.get(f"/media/{lead_name}")
     data = b"".join(original.streaming_content)
@@ -375,3 +384,16 @@ def test_make_renditions_makes_what_is_missing_after_a_restore(make_image, media
     shutil.rmtree(Path(media_root) / "renditions")
     call_command("make_renditions", stdout=io.StringIO())
     assert all((Path(media_root) / r.path).is_file() for r in renditions.every_rendition(image))
+
+
+def test_a_feed_entry_carries_its_lead_image(client, exported_with_pictures):
+    import feedparser
+
+    folder, lead_name, _figure_name = exported_with_pictures
+    call_command("import_articles", str(folder), stdout=io.StringIO())
+    feed = feedparser.parse(client.get("/en/feed/").content)
+    (entry,) = feed.entries
+    (enclosure,) = [link for link in entry.links if link.rel == "enclosure"]
+    assert enclosure.href == f"http://testserver/media/{lead_name}"
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) == len((folder / "media" / lead_name).read_bytes())

@@ -294,6 +294,20 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// The admin's search-as-you-type boxes (select2) are named by their selection alone, which is
+// empty until something is chosen: name each by its field's label too.
+window.addEventListener("load", () => {
+  for (const box of document.querySelectorAll(".select2-selection[role=combobox]")) {
+    const select = box.closest(".select2-container")?.previousElementSibling;
+    const label = select && select.id && document.querySelector(`label[for="${select.id}"]`);
+    if (!label) continue;
+    label.id ||= `${select.id}-label`;
+    const shown = box.querySelector(".select2-selection__rendered");
+    box.setAttribute("aria-labelledby", [label.id, shown && shown.id].filter(Boolean).join(" "));
+    if (shown) shown.setAttribute("aria-labelledby", label.id);
+  }
+});
+
 // A preview link to share is selected whole when its box gets focus, ready to copy.
 document.addEventListener("focusin", (event) => {
   if (event.target.matches && event.target.matches("input.desk-share")) event.target.select();

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from articles import documents, revisions, translations
+from articles import documents, rendering, revisions, translations
 from articles.models import (
     Article,
     ArticleAlias,
@@ -124,6 +124,7 @@ class Command(BaseCommand):
             for name, data in pictures.items():
                 if data is not None:
                     uploads.store(data, name.rsplit(".", 1)[1])
+            describe_new_pictures(plans, {name for name, data in pictures.items() if data})
             created, updated = self.write(plans)
         ids = [name.split(".")[0] for name in pictures]
         made = 0 if renditions_later else sum(
@@ -266,6 +267,30 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict[str, bytes | None],
                 continue
             pictures[name] = data
     return pictures, problems
+
+
+def describe_new_pictures(plans: list[Planned], new: set[str]) -> None:
+    """A picture the import brings into the library is described there as the first document
+    that shows it describes it: the alt text, caption and credit of a lead image, the alt text
+    and caption of a figure, in each language."""
+    texts: dict[str, dict[str, dict[str, str]]] = {}  # name → field → language → text
+    for plan in plans:
+        for code, version in plan.document.versions.items():
+            suffix = field_suffix(code)
+            found = []
+            if plan.document.image in new:
+                found.append((plan.document.image, version.image_alt, version.image_caption,
+                              version.image_credit))  # fmt: skip
+            found += [(*figure, "") for figure in rendering.figures_of(version.body)]
+            for name, alt, caption, credit in found:
+                if name not in new:
+                    continue
+                described = texts.setdefault(name, {})
+                for field, text in (("alt", alt), ("caption", caption), ("credit", credit)):
+                    if text:
+                        described.setdefault(f"{field}_{suffix}", text)
+    for name, fields in texts.items():
+        Image.objects.filter(pk=name.split(".")[0]).update(**fields)
 
 
 def line_of_picture(path: Path, name: str) -> int:
