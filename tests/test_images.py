@@ -397,3 +397,16 @@ def test_a_feed_entry_carries_its_lead_image(client, exported_with_pictures):
     assert enclosure.href == f"http://testserver/media/{lead_name}"
     assert enclosure.type == "image/jpeg"
     assert int(enclosure.length) == len((folder / "media" / lead_name).read_bytes())
+
+
+def test_a_generated_newsroom_has_pictures_as_the_desk_would_save_them(db):
+    from articles import documents
+    from articles.models import Article
+
+    call_command("generate_articles", "--articles", "30", "--pictures", "2", stdout=io.StringIO())
+    assert Image.objects.count() == 2
+    led = Article.objects.filter(image__isnull=False).select_related("section", "image")
+    assert led.count() == 10
+    for article in led:
+        assert article.fingerprint == documents.fingerprint(article.document_bytes())
+        assert "<picture>" in article.body_html("en") or "media:" not in article.body_en

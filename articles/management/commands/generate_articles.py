@@ -3,9 +3,11 @@ and published articles with Chinese and English text of newspaper length.
 
 The text is assembled from vocabulary written for this purpose, so it reads like news copy
 without being any real article. Rows are written in batches with their fingerprints and search
-terms computed as the desk would, so every page behaves as it would in production.
+terms computed as the desk would, so every page behaves as it would in production. One article
+in three leads with one of ``--pictures`` drawn pictures, and one in ten shows one as a figure.
 """
 
+import io
 import random
 import sys
 import time
@@ -14,8 +16,11 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image as Picture
+from PIL import ImageDraw
 
 from articles.models import Article, Section
+from media import uploads
 from newsroom import changes
 
 SECTIONS = [
@@ -90,8 +95,9 @@ class Command(BaseCommand):
         parser.add_argument("--sections", type=int, default=12)
         parser.add_argument("--batch", type=int, default=2_000)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--pictures", type=int, default=24)
 
-    def handle(self, *args, articles, sections, batch, seed, **options):
+    def handle(self, *args, articles, sections, batch, seed, pictures=24, **options):
         if not 1 <= sections <= len(SECTIONS):
             raise CommandError(f"--sections must be between 1 and {len(SECTIONS)}.")
         if articles < 1 or batch < 1:
@@ -104,6 +110,7 @@ class Command(BaseCommand):
                 defaults={"name_zh_hans": name_zh, "name_en": name_en, "position": position},
             )
             chosen.append(section)
+        self.pictures = [drawn(index) for index in range(pictures)]
         cycle = section_cycle(SHARES[:sections])
         existing = Article.objects.filter(slug__startswith="generated-").count()
         started, now = time.monotonic(), timezone.now()
@@ -122,8 +129,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"{articles} generated articles in {sections} sections.")
         )
 
-    @staticmethod
-    def article(rng: random.Random, section: Section, number: int, now) -> Article:
+    def article(self, rng: random.Random, section: Section, number: int, now) -> Article:
         # About one article in ten has a single language, as in a real bilingual newsroom.
         languages = rng.choices(["both", "zh-hans", "en"], weights=[90, 6, 4])[0]
         article = Article(
@@ -140,6 +146,13 @@ class Command(BaseCommand):
             article.title_en = english_sentence(rng).rstrip(".")[:120]
             article.summary_en = english_sentence(rng)
             article.body_en = body(rng, english_sentence, rng.randint(6, 12), 4, " ")
+        if self.pictures and number % 3 == 0:
+            article.image = self.pictures[number // 3 % len(self.pictures)]
+            article.image_alt_zh_hans, article.image_alt_en = "一张插图", "An illustration"
+            article.image_caption_zh_hans, article.image_caption_en = "资料图", "File picture"
+        if self.pictures and number % 10 == 0 and article.body_en:
+            figure = self.pictures[number // 10 % len(self.pictures)]
+            article.body_en += f'\n\n![A drawing](media:{figure.name} "A drawing")'
         article.derive()
         article.translation_marks = {}
         return article
@@ -153,3 +166,17 @@ class Command(BaseCommand):
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f} articles/s)"
         )
         sys.stderr.flush()
+
+
+def drawn(index: int):
+    """Picture ``index`` of the generated newsroom, in the library: bands of colour."""
+    rng = random.Random(index)
+    picture = Picture.new("RGB", (1600, 1067), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(picture)
+    for _band in range(12):
+        x, y = rng.randrange(1600), rng.randrange(1067)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.ellipse((x, y, x + rng.randrange(80, 600), y + rng.randrange(80, 400)), fill=colour)
+    output = io.BytesIO()
+    picture.save(output, "JPEG", quality=80)
+    return uploads.store(output.getvalue(), "jpg").image
