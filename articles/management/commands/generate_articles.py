@@ -120,7 +120,8 @@ class Command(BaseCommand):
                 for number in range(first, min(first + batch, articles))
             ]
             with transaction.atomic():
-                Article.objects.bulk_create(rows)
+                # In inserts of 500: PostgreSQL takes at most 65,535 parameters a query.
+                Article.objects.bulk_create(rows, batch_size=500)
                 # New sections and articles: every page may show them.
                 changes.changed(changes.SITE)
             self.progress(first + len(rows), articles, started)
