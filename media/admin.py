@@ -231,21 +231,28 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
     def tell_received(self, request, received) -> None:
         new = [item for item in received if item.is_new]
         known = len(received) - len(new)
-        text = ngettext(
-            "%(count)d picture added to the library.",
-            "%(count)d pictures added to the library.",
-            len(new),
-        ) % {"count": len(new)}
+        said = []
+        if new:
+            said.append(
+                ngettext(
+                    "%(count)d picture added to the library.",
+                    "%(count)d pictures added to the library.",
+                    len(new),
+                )
+                % {"count": len(new)}
+            )
         if known:
-            text += " " + ngettext(
-                "%(count)d was there already and is reused.",
-                "%(count)d were there already and are reused.",
-                known,
-            ) % {"count": known}
-        proposed = [item for item in received if item.proposed]
-        if proposed:
-            text += " " + str(_("Credit and caption were proposed from the file's own fields."))
-        self.message_user(request, text, messages.SUCCESS)
+            said.append(
+                ngettext(
+                    "%(count)d was there already and is reused.",
+                    "%(count)d were there already and are reused.",
+                    known,
+                )
+                % {"count": known}
+            )
+        if any(item.proposed for item in received):
+            said.append(str(_("Credit and caption were proposed from the file's own fields.")))
+        self.message_user(request, " ".join(said), messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
