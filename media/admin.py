@@ -2,6 +2,8 @@
 caption, credit and alt text in either language, set the focal point by clicking the picture,
 and see where each picture is used. A picture in use cannot be deleted."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -105,12 +107,10 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
     def preview(self, image):
         shown = renditions.planned(image, renditions.FULL)[renditions.fallback_format(image)][-1]
         return format_html(
-            '<div class="focal-picker" data-focal-x="{}" data-focal-y="{}">'
+            '<div class="focal-picker">'
             '<img src="{}" width="{}" height="{}" alt="{}">'
             '<span class="focal-picker__mark" aria-hidden="true"></span></div>'
             '<p class="help">{}</p>',
-            image.focal_x,
-            image.focal_y,
             shown.url,
             shown.width,
             shown.height,
@@ -123,7 +123,10 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
 
     @admin.display(description=_("original"))
     def original(self, image):
-        figure = f'![{image.alt}](media:{image.name} "{image.caption}")'
+        # As the article form's "Insert picture" writes it: Markdown's escapes where needed.
+        alt = re.sub(r"([\[\]\\])", r"\\\1", image.alt)
+        caption = re.sub(r'(["\\])', r"\\\1", image.caption)
+        figure = f"![{alt}](media:{image.name}" + (f' "{caption}")' if caption else ")")
         return format_html(
             '<a href="{}">{}</a><br><span class="help">{}</span>'
             '<p>{}</p><code class="figure-markdown">{}</code>',

@@ -410,3 +410,12 @@ def test_a_generated_newsroom_has_pictures_as_the_desk_would_save_them(db):
     for article in led:
         assert article.fingerprint == documents.fingerprint(article.document_bytes())
         assert "<picture>" in article.body_html("en") or "media:" not in article.body_en
+
+
+def test_the_figure_line_a_picture_page_offers_reads_back_as_its_texts(admin_client, make_image):
+    from articles.rendering import figures_of
+
+    image = make_image(alt_en='Cranes [at dusk] \\ "south"', caption_en='The "south" quay')
+    shown = page(admin_client.get(f"/admin/media/image/{image.pk}/change/"))
+    line = shown.select_one("code.figure-markdown").text
+    assert figures_of(line) == [(image.name, image.alt_en, image.caption_en)]
