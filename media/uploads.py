@@ -124,9 +124,9 @@ def inspect(data: bytes, name: str) -> tuple[Picture.Image, str]:
     return picture, extension
 
 
-def _check_size(name: str, width: int, height: int, *, always: bool = False) -> None:
+def _check_size(name: str, width: int, height: int) -> None:
     pixels = width * height
-    if always or pixels > settings.IMAGE_MAX_PIXELS:
+    if pixels > settings.IMAGE_MAX_PIXELS:
         raise ValidationError(
             _(
                 "%(name)s is %(width)d × %(height)d pixels (%(megapixels).0f megapixels); a "
