@@ -103,7 +103,7 @@ class Command(BaseCommand):
             raise nothing_imported(problems)
         folders = [Path(folder) for folder in media]
         folders += [Path(p) / "media" for p in paths if Path(p).is_dir()]
-        pictures, problems = find_pictures(parsed, folders)
+        pictures, problems, warnings = find_pictures(parsed, folders)
         if problems:
             raise nothing_imported(problems)
         plans, problems = self.plan(parsed, draft=draft)
@@ -132,6 +132,8 @@ class Command(BaseCommand):
         )  # fmt: skip
         if made:
             self.stdout.write(f"Made {made} rendition(s) of {len(pictures)} picture(s).")
+        for warning in warnings:
+            self.stderr.write(f"warning: {warning}")
         state = "drafts" if draft else "published"
         unchanged = len(plans) - created - updated
         summary = f"{created} created, {updated} updated, {unchanged} unchanged"
@@ -219,11 +221,12 @@ class Command(BaseCommand):
         return created, updated
 
 
-def find_pictures(parsed, folders: list[Path]) -> tuple[dict[str, bytes | None], list[str]]:
+def find_pictures(parsed, folders: list[Path]) -> tuple[dict, list[str], list[str]]:
     """Every picture the documents show, by name: its bytes if the library does not have it
     yet (read from a ``media/`` folder beside the document or one of ``folders``), else None;
-    and the problems found (``file:line: problem``)."""
-    pictures, problems = {}, []
+    the problems found (``file:line: problem``), and what the editor should know of the
+    pictures taken in."""
+    pictures, problems, warnings = {}, [], []
     for path, document in parsed:
         for name in document.images():
             if name in pictures:
@@ -259,14 +262,14 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict[str, bytes | None],
                 continue
             if uploads.without_metadata(data, picture, extension) != data:
                 # Its id names these bytes, so it cannot be stripped here as an upload is.
-                problems.append(
+                warnings.append(
                     f"{path}:{line}: {found} carries metadata (EXIF, XMP, IPTC or comments: "
-                    "perhaps where and with what it was taken). Upload it through the desk, "
-                    "which removes it, and name the picture by its new id."
+                    "perhaps where and with what it was taken), published as it is because the "
+                    "document names these bytes. To remove it, upload the picture through the "
+                    "desk and name it by its new id."
                 )
-                continue
             pictures[name] = data
-    return pictures, problems
+    return pictures, problems, warnings
 
 
 def describe_new_pictures(plans: list[Planned], new: set[str]) -> None:
