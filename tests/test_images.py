@@ -419,3 +419,26 @@ def test_the_figure_line_a_picture_page_offers_reads_back_as_its_texts(admin_cli
     shown = page(admin_client.get(f"/admin/media/image/{image.pk}/change/"))
     line = shown.select_one("code.figure-markdown").text
     assert figures_of(line) == [(image.name, image.alt_en, image.caption_en)]
+
+
+def test_a_new_focal_point_reaches_every_page_that_shows_the_picture(
+    client, admin_client, make_article, make_image
+):
+    image = make_image()
+    article = make_article(image=image, image_alt_en="Cranes")
+    pages = ["/en/", f"/en/{article.section.slug}/", "/en/feed/"]
+    for path in pages:
+        client.get(path)  # stored now
+    assert client.get("/en/")["X-Page-Cache"] == "hit"
+    admin_client.post(
+        f"/admin/media/image/{image.pk}/change/",
+        {"focal_x": "0.9", "focal_y": "0.5", "_save": "Save"},
+    )
+    image.refresh_from_db()
+    crop = renditions.planned(image, "16x9")["avif"][0].path
+    for path in pages[:2]:
+        assert crop in client.get(path).content.decode(), path
+    shown = page(client.get(article.get_absolute_url().replace("/zh-hans/", "/en/")))
+    assert shown.find("meta", property="og:image")["content"].endswith(
+        renditions.share_image(image).path
+    )
