@@ -60,6 +60,19 @@ class ArticleDocument:
         return list(dict.fromkeys(names))
 
 
+# What Markdown would read as markup in alt text, and in a link title: escaped with a backslash,
+# so a figure shows the texts exactly as they are.
+_ALT_MARKUP = re.compile(r"([\\`*_\[\]<>&!])")
+_TITLE_MARKUP = re.compile(r'(["\\&])')
+
+
+def figure_line(name: str, alt: str, caption: str) -> str:
+    """The Markdown of a figure showing picture ``name`` with ``alt`` and ``caption``."""
+    alt = _ALT_MARKUP.sub(r"\\\1", " ".join(alt.split()))
+    caption = _TITLE_MARKUP.sub(r"\\\1", " ".join(caption.split()))
+    return f"![{alt}](media:{name}" + (f' "{caption}")' if caption else ")")
+
+
 def figure_references(body: str) -> list[tuple[int, str]]:
     """Each ``media:`` picture a body shows, with its line in the body (1-based)."""
     found = []

@@ -2,8 +2,6 @@
 caption, credit and alt text in either language, set the focal point by clicking the picture,
 and see where each picture is used. A picture in use cannot be deleted."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -17,12 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from articles import documents
 from articles.admin import LanguageColumns
 from newsroom import changes
 
 from . import renditions, uploads
 from .models import Image
 from .tasks import request_renditions
+
+
+def figure_line(image: Image, code: str) -> str:
+    """How a body in language ``code`` shows ``image``, with its alt text and caption."""
+    return documents.figure_line(
+        image.name, image.text_in("alt", code), image.text_in("caption", code)
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -123,10 +129,7 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
 
     @admin.display(description=_("original"))
     def original(self, image):
-        # As the article form's "Insert picture" writes it: Markdown's escapes where needed.
-        alt = re.sub(r"([\[\]\\])", r"\\\1", image.alt)
-        caption = re.sub(r'(["\\])', r"\\\1", image.caption)
-        figure = f"![{alt}](media:{image.name}" + (f' "{caption}")' if caption else ")")
+        figure = documents.figure_line(image.name, image.alt, image.caption)  # this language
         return format_html(
             '<a href="{}">{}</a><br><span class="help">{}</span>'
             '<p>{}</p><code class="figure-markdown">{}</code>',
@@ -179,11 +182,13 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
                         "name": image.name,
                         "thumbnail": self.smallest(image).url,
                         "label": str(image),
-                        "texts": {
-                            code: {
-                                "alt": image.text_in("alt", code),
-                                "caption": image.text_in("caption", code),
-                            }
+                        # What a body in each language shows it with.
+                        "figures": {
+                            code: documents.figure_line(
+                                image.name,
+                                image.text_in("alt", code),
+                                image.text_in("caption", code),
+                            )
                             for code, _name in settings.LANGUAGES
                         },
                     }
@@ -194,6 +199,7 @@ class ImageAdmin(LanguageColumns, TranslationAdmin):
 
     @staticmethod
     def smallest(image):
+        """The narrowest rendition, for thumbnails."""
         return renditions.planned(image, renditions.FULL)[renditions.fallback_format(image)][0]
 
     def add_view(self, request, form_url="", extra_context=None):

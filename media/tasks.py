@@ -14,9 +14,15 @@ def make_renditions(image_id: str) -> int:
     image = Image.objects.filter(pk=image_id).first()
     if image is None:  # deleted meanwhile
         return 0
+    return make_and_record(image)
+
+
+def make_and_record(image: Image) -> int:
+    """Make the renditions ``image`` lacks, and record that it has them all (for the focal
+    point it had, unless that moved meanwhile); returns how many were made."""
     made = renditions.make(image)
     focal = [image.focal_x, image.focal_y]
-    Image.objects.filter(pk=image_id, focal_x=image.focal_x, focal_y=image.focal_y).update(
+    Image.objects.filter(pk=image.pk, focal_x=image.focal_x, focal_y=image.focal_y).update(
         renditions_made={"focal": focal, "at": timezone.now().isoformat()}
     )
     return made

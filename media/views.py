@@ -29,12 +29,13 @@ def rendition(request, image_id: str, label: str, width: int, extension: str):
     if image is None:
         raise Http404("No such picture.")
     path = f"renditions/{image_id}/{label}-{width}.{extension}"
+    is_planned = path in {r.path for r in renditions.every_rendition(image)}
     # Made once, kept for good: a crop around an earlier focal point stays at its address for
     # the pages and social cards that were given it.
-    if default_storage.exists(path):
+    if (is_planned or label != renditions.FULL) and default_storage.exists(path):
         etag = f"{image_id}-{label}-{width}-{extension}"
         return stored_file(path, CONTENT_TYPES[extension], etag=etag)
-    if path not in {r.path for r in renditions.every_rendition(image)}:
+    if not is_planned:
         raise Http404("No such rendition.")
     response = HttpResponseRedirect(image.url)
     patch_cache_control(response, no_store=True)

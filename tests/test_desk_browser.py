@@ -206,7 +206,11 @@ def test_a_picture_uploaded_in_the_desk_goes_into_a_body_as_a_figure(
     change_page(page, site, article)
     english = page.locator("fieldset.desk-language--en")
     english.locator("details.desk-figures summary").click()
-    english.get_by_placeholder("Search the media library").fill("south quay")
+    search = english.get_by_placeholder("Search the media library")
+    search.fill("dawn")
+    search.press("Enter")  # searches; never presses the form's first button (it may publish)
+    expect(english.locator(".desk-figures__pick")).to_have_count(1)
+    assert Article.objects.get(pk=article.pk).version == article.version
     english.locator(".desk-figures__pick").first.click()
     body = page.locator("#id_body_en").input_value()
     assert f'![The south quay at dawn](media:{image.name} "Ferries wait at the south quay")' in body

@@ -381,6 +381,8 @@ def test_make_renditions_makes_what_is_missing_after_a_restore(make_image, media
     assert f"Made {len(renditions.every_rendition(image))} rendition(s) of 1 picture(s)" in (
         out.getvalue()
     )
+    image.refresh_from_db()
+    assert image.has_renditions  # the library says so
     shutil.rmtree(Path(media_root) / "renditions")
     call_command("make_renditions", stdout=io.StringIO())
     assert all((Path(media_root) / r.path).is_file() for r in renditions.every_rendition(image))
@@ -415,7 +417,10 @@ def test_a_generated_newsroom_has_pictures_as_the_desk_would_save_them(db):
 def test_the_figure_line_a_picture_page_offers_reads_back_as_its_texts(admin_client, make_image):
     from articles.rendering import figures_of
 
-    image = make_image(alt_en='Cranes [at dusk] \\ "south"', caption_en='The "south" quay')
+    image = make_image(
+        alt_en='Cranes [at dusk] \\ "south", *not* `code` &amp; <b>!',
+        caption_en='The "south" quay &amp; its *cranes*',
+    )
     shown = page(admin_client.get(f"/admin/media/image/{image.pk}/change/"))
     line = shown.select_one("code.figure-markdown").text
     assert figures_of(line) == [(image.name, image.alt_en, image.caption_en)]

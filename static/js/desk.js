@@ -170,19 +170,20 @@ document.addEventListener("DOMContentLoaded", () => {
     picker.append(summary, search, list);
     body.insertAdjacentElement("beforebegin", picker);
 
+    // The figure goes in as a paragraph of its own, as typing it would (so undo takes it out).
     const insert = (picture) => {
-      const texts = picture.texts[language] || { alt: "", caption: "" };
-      const alt = texts.alt.replace(/[\[\]\\]/g, "\\$&");
-      const caption = texts.caption.replace(/["\\]/g, "\\$&");
-      const figure = `![${alt}](media:${picture.name}${caption ? ` "${caption}"` : ""})`;
-      const before = body.value.slice(0, body.selectionStart).replace(/\s*$/, "");
-      const after = body.value.slice(body.selectionEnd).replace(/^\s*/, "");
-      const head = `${before}${before ? "\n\n" : ""}${figure}\n\n`;
-      body.value = head + after;
-      body.setSelectionRange(head.length, head.length);
-      body.dispatchEvent(new Event("input", { bubbles: true }));
-      picker.open = false;
+      const figure = picture.figures[language];
+      const start = body.selectionStart;
+      const before = body.value.slice(0, start);
+      const after = body.value.slice(body.selectionEnd);
+      const lead = before.trim() ? "\n\n".slice(before.match(/\n*$/)[0].length) : "";
+      const tail = after.trim() ? "\n\n".slice(after.match(/^\n*/)[0].length) : "";
       body.focus();
+      if (!document.execCommand("insertText", false, lead + figure + tail)) {
+        body.setRangeText(lead + figure + tail, start, body.selectionEnd, "end");
+        body.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      picker.open = false;
     };
     const item = (picture) => {
       const entry = document.createElement("li");
@@ -199,24 +200,37 @@ document.addEventListener("DOMContentLoaded", () => {
       entry.append(button);
       return entry;
     };
+    let asking = null; // the search in flight: a newer one replaces it
     const find = async () => {
+      if (asking) asking.abort();
+      const current = (asking = new AbortController());
       const url = new URL(writing.dataset.figuresUrl, window.location.href);
       url.searchParams.set("q", search.value);
       try {
-        const response = await fetch(url, { credentials: "same-origin" });
+        const response = await fetch(url, { credentials: "same-origin", signal: current.signal });
         const answer = await response.json();
         if (!response.ok) throw new Error(answer.error);
         list.replaceChildren(...answer.pictures.map(item));
         if (!answer.pictures.length) list.textContent = writing.dataset.noneText;
       } catch (error) {
-        list.textContent = writing.dataset.failedText;
+        if (error.name !== "AbortError") list.textContent = writing.dataset.failedText;
       }
     };
     let timer = null;
-    search.addEventListener("input", (event) => {
-      event.stopPropagation(); // a search, not a change to the article
+    // A search, not a change to the article: no autosave, no leave warning, and Enter searches
+    // rather than pressing the form's first button (which may publish).
+    for (const kind of ["input", "change"]) {
+      search.addEventListener(kind, (event) => event.stopPropagation());
+    }
+    search.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(find, 250);
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      clearTimeout(timer);
+      find();
     });
     picker.addEventListener("toggle", () => {
       if (picker.open) find();

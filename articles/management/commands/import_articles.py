@@ -14,6 +14,7 @@ them already. Each file must hash to its name. Their renditions are made before 
 ends, so the imported pages are complete at once.
 """
 
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,9 @@ from articles.models import (
     field_suffix,
     language_codes,
 )
-from media import renditions, uploads
+from media import uploads
 from media.models import Image
+from media.tasks import make_and_record
 from newsroom import changes
 
 
@@ -128,7 +130,7 @@ class Command(BaseCommand):
             created, updated = self.write(plans)
         ids = [name.split(".")[0] for name in pictures]
         made = 0 if renditions_later else sum(
-            renditions.make(image) for image in Image.objects.filter(pk__in=ids)
+            make_and_record(image) for image in Image.objects.filter(pk__in=ids)
         )  # fmt: skip
         if made:
             self.stdout.write(f"Made {made} rendition(s) of {len(pictures)} picture(s).")
@@ -257,10 +259,12 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict, list[str], list[st
                 continue
             try:
                 picture, extension = uploads.inspect(data, name)
-            except ValidationError as error:
-                problems.append(f"{path}:{line}: {found}: {' '.join(error.messages)}")
+                carries_metadata = uploads.without_metadata(data, picture, extension) != data
+            except (ValidationError, struct.error, IndexError) as error:
+                reason = " ".join(getattr(error, "messages", [])) or "the file is damaged"
+                problems.append(f"{path}:{line}: {found}: {reason}")
                 continue
-            if uploads.without_metadata(data, picture, extension) != data:
+            if carries_metadata:
                 # Its id names these bytes, so it cannot be stripped here as an upload is.
                 warnings.append(
                     f"{path}:{line}: {found} carries metadata (EXIF, XMP, IPTC or comments: "
@@ -290,8 +294,10 @@ def describe_new_pictures(plans: list[Planned], new: set[str]) -> None:
                     continue
                 described = texts.setdefault(name, {})
                 for field, text in (("alt", alt), ("caption", caption), ("credit", credit)):
+                    column = f"{field}_{suffix}"
+                    longest = Image._meta.get_field(column).max_length  # a body's may be longer
                     if text:
-                        described.setdefault(f"{field}_{suffix}", text)
+                        described.setdefault(column, text[:longest])
     for name, fields in texts.items():
         Image.objects.filter(pk=name.split(".")[0]).update(**fields)
 

@@ -3,8 +3,8 @@ after moving to another store, or to make them here rather than on the task work
 
 from django.core.management.base import BaseCommand
 
-from media import renditions
 from media.models import Image
+from media.tasks import make_and_record
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         made = pictures = 0
         for image in Image.objects.order_by("uploaded_at").iterator(chunk_size=200):
-            count = renditions.make(image)
+            count = make_and_record(image)
             made += count
             pictures += bool(count)
         self.stdout.write(self.style.SUCCESS(f"Made {made} rendition(s) of {pictures} picture(s)."))
