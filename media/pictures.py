@@ -11,6 +11,9 @@ from .models import Image
 # the whole screen less the padding on a phone; cards show a thumbnail.
 COLUMN = "(min-width: 44rem) 41.5rem, calc(100vw - 2.5rem)"
 CARD = "(min-width: 40rem) 9rem, 6rem"
+# A card's thumbnail is at most 9rem (144 px) wide: 480 px serves a screen of three pixels to
+# one, and every wider rendition would only lengthen each card of every list.
+CARD_WIDEST = 480
 
 
 def picture(
@@ -21,10 +24,15 @@ def picture(
     sizes: str = COLUMN,
     is_priority: bool = False,
     css_class: str = "",
+    widest: int | None = None,
 ) -> SafeString:
-    """The ``<picture>`` element of ``image`` (or of a crop of it, ``kind``). The picture a
-    reader sees first (``is_priority``) loads at once and first; others when scrolled to."""
-    by_format = renditions.planned(image, kind)
+    """The ``<picture>`` element of ``image`` (or of a crop of it, ``kind``), offering its
+    renditions up to ``widest`` pixels (all of them if not given). The picture a reader sees
+    first (``is_priority``) loads at once and first; others when scrolled to."""
+    by_format = {
+        format_: [r for r in found if widest is None or r.width <= widest] or found[:1]
+        for format_, found in renditions.planned(image, kind).items()
+    }
     fallback = by_format.pop(renditions.fallback_format(image))
     sources = format_html_join(
         "",

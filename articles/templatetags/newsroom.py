@@ -132,7 +132,12 @@ def card_picture(article, language: str):
     reader scrolls to it; its alt text in ``language`` (the language of the card's title)."""
     alt = getattr(article, f"image_alt_{models.field_suffix(language)}", "") or ""
     return pictures.picture(
-        article.image, alt=alt, kind="16x9", sizes=pictures.CARD, css_class="article-item__image"
+        article.image,
+        alt=alt,
+        kind="16x9",
+        sizes=pictures.CARD,
+        css_class="article-item__image",
+        widest=pictures.CARD_WIDEST,
     )
 
 
