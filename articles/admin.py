@@ -22,8 +22,9 @@ from modeltranslation.admin import TranslationAdmin
 from desk.autosave import AutosaveViews, forget, form_context, keep_posted
 from desk.live_preview import LivePreviewViews
 from newsroom import changes
+from people.models import Byline, Person
 
-from . import documents, revisions, translations
+from . import byline_fields, documents, revisions, translations
 from .forms import ArticleForm, SectionForm, correction_notes
 from .models import Article, EditConflict, Section, SectionAlias, field_suffix, language_codes
 from .revisions_admin import RevisionViews
@@ -287,12 +288,14 @@ class ArticleAdmin(
         if obj is not None and translations.stale_texts(obj):
             desk_fields.insert(0, "confirm_translations")
         this_change = [(_("This change"), {"fields": desk_fields})] if editable else []
+        byline = [(_("Byline and topics"), {"fields": byline_fields.FIELDS})] if editable else []
         return (
             *languages,
             (
                 _("Lead image"),
                 {"fields": ["image", "lead_image_upload"] if editable else ["image"]},
             ),
+            *byline,
             (_("Publication"), {"fields": ("section", "slug", "status", "published_at")}),
             *this_change,
             (_("Record"), {"fields": self.record_fields, "classes": ("collapse",)}),
@@ -358,6 +361,14 @@ class ArticleAdmin(
         extra_context = {**(extra_context or {}), **self.desk_context(request, obj)}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_changeform_initial_data(self, request):
+        """A writer's new article carries their byline."""
+        initial = super().get_changeform_initial_data(request)
+        person = Person.objects.filter(account=request.user).first()
+        if person is not None:
+            initial.setdefault(byline_fields.ROLE_FIELDS[Byline.Role.WRITING], [person.pk])
+        return initial
+
     def add_view(self, request, form_url="", extra_context=None):
         if request.method == "GET":
             self.tell_an_editor_without_sections(request)
@@ -388,9 +399,12 @@ class ArticleAdmin(
 
     def delete_queryset(self, request, queryset):
         with changes.batch():  # the deletions and their record, in one transaction
-            for article in queryset.select_related("section"):
-                changes.changed(*revisions.changed_keys(article, None))
+            deleted = list(queryset.select_related("section"))
             super().delete_queryset(request, queryset)
+            # After the deletion: a section left with no published article leaves the
+            # navigation, whichever of its articles is counted last.
+            for article in deleted:
+                changes.changed(*revisions.changed_keys(article, None))
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -399,6 +413,8 @@ class ArticleAdmin(
         old_status = form.status_before
         name = form.cleaned_data.get("transition")
         notes = correction_notes(form.cleaned_data)
+        if byline_fields.TOPICS in form.cleaned_data:
+            byline_fields.apply(obj, form.cleaned_data)
         revisions.save_article(
             obj,
             user=request.user,

@@ -35,6 +35,8 @@ class LanguageVersion:
 
 # The optional keys of a language table, after the title and summary, in the order written.
 IMAGE_TEXT_KEYS = ("image_alt", "image_caption", "image_credit")
+# The optional front-matter lists of slugs, after ``image``: the byline, then the topics.
+SLUG_LIST_KEYS = ("authors", "topics")
 # How a document names a picture: its Git blob id and the extension of its format.
 IMAGE_NAME = re.compile(r"[0-9a-f]{40}\.(?:jpg|png|webp|gif|avif)")
 # A figure in a body: Markdown's image syntax with the media: scheme.
@@ -44,13 +46,16 @@ _FIGURE_REFERENCE = re.compile(r"\]\(\s*<?media:([^\s)>]*)")
 @dataclass(frozen=True)
 class ArticleDocument:
     """An article as its document holds it. ``versions`` maps language codes to their text;
-    ``image`` names the lead image (``<id>.<ext>``), if there is one."""
+    ``image`` names the lead image (``<id>.<ext>``), if there is one; ``authors`` is the byline
+    and ``topics`` the article's topics, in order, as slugs."""
 
     section: str
     slug: str
     published: datetime
     versions: dict[str, LanguageVersion] = field(default_factory=dict)
     image: str = ""
+    authors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
     def images(self) -> list[str]:
         """Every picture the document shows: the lead image, then each body's figures."""
@@ -167,6 +172,9 @@ def build(document: ArticleDocument, *, languages: list[str], timezone: tzinfo) 
     ]
     if document.image:
         lines.append(f"image = {toml_string(document.image)}")
+    for key in SLUG_LIST_KEYS:
+        if slugs := getattr(document, key):
+            lines.append(f"{key} = [" + ", ".join(toml_string(slug) for slug in slugs) + "]")
     for code in codes:
         version = document.versions[code]
         lines += ["", f"[{code}]", f"title = {toml_string(version.title)}"]
@@ -246,7 +254,7 @@ class _FrontMatter:
     """The TOML between the fences, with enough of its layout kept to point at a line."""
 
     _TOP_LEVEL_KEYS = ("section", "slug", "published", "languages")
-    _OPTIONAL_KEYS = ("image",)
+    _OPTIONAL_KEYS = ("image", *SLUG_LIST_KEYS)
     _LANGUAGE_KEYS = ("title", "summary", *IMAGE_TEXT_KEYS)
 
     def __init__(self, lines: list[str], *, first_line: int, languages: list[str]):
@@ -359,6 +367,19 @@ class _FrontMatter:
             )
         return value
 
+    def _slug_list(self, key: str) -> tuple[str, ...]:
+        """An optional list of slugs (``authors``, ``topics``), each once, in order."""
+        value = self.values.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(slug, str) for slug in value):
+            self.fail(f'"{key}" must be a list of slugs, like ["li-wei", "jane-roe"]', key)
+        for slug in value:
+            if not _SLUG.fullmatch(slug):
+                self.fail(f'"{key}" lists {slug!r}; a slug uses only a-z, 0-9 and hyphens', key)
+        if len(set(value)) != len(value):
+            twice = next(slug for slug in value if value.count(slug) > 1)
+            self.fail(f'"{key}" lists {twice!r} twice', key)
+        return tuple(value)
+
     def document(self, bodies: dict[str, str]) -> ArticleDocument:
         return ArticleDocument(
             section=self._slug("section"),
@@ -366,6 +387,8 @@ class _FrontMatter:
             published=self._published(),
             versions={code: self._version(code, bodies[code]) for code in self.languages},
             image=self._image(),
+            authors=self._slug_list("authors"),
+            topics=self._slug_list("topics"),
         )
 
 

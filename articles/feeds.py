@@ -1,4 +1,5 @@
-"""Atom feeds: the latest articles in one language, for the whole site or one section.
+"""Atom feeds: the latest articles in one language, for the whole site, one section, one
+person (their byline) or one topic.
 
 A feed in a language holds the articles written in it, with their text in that language: a
 reader who follows the English feed never gets Chinese passed off as English. The feed's
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,11 +33,18 @@ class Scope:
     section: Section | None = None
     shown: list = field(default_factory=list)
     site: str = ""  # the site's own address, "https://news.example.com", for pictures' links
+    named: object = None  # a Person or a Topic (articles/named.py): their articles only
 
     @property
     def page_keys(self) -> list[str]:
-        listed = LATEST if self.section is None else self.section.page_key
-        return [listed, *(article.page_key for article in self.shown)]
+        if self.named is not None:
+            listed = [self.named.page_key, self.named.list_key]
+        else:
+            listed = [LATEST if self.section is None else self.section.page_key]
+        people = [line.person.page_key for article in self.shown for line in article.byline]
+        topics = [topic.page_key for article in self.shown for topic in article.topics]
+        shown = [article.page_key for article in self.shown]
+        return list(dict.fromkeys([*listed, *shown, *people, *topics]))
 
 
 class Entry(NamedTuple):
@@ -52,9 +61,16 @@ class PlainTextSummaryAtomFeed(Atom1Feed):
     a summary here is what the editor typed, shown as typed."""
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, {**item, "description": None})
+        super().add_item_elements(handler, {**item, "description": None, "author_name": None})
         if item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
+        # Every name of the byline, in order (Django's feeds write one); an entry without a
+        # byline has the feed's author, as RFC 4287 allows.
+        for name, uri in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", uri)
+            handler.endElement("author")
 
 
 class LatestArticlesFeed(Feed):
@@ -76,7 +92,13 @@ class LatestArticlesFeed(Feed):
     def scope(self, request) -> Scope:
         return Scope(get_language())
 
+    def author_name(self, scope):
+        """The feed's author, which every entry without a byline has (RFC 4287)."""
+        return settings.SITE_NAME
+
     def title(self, scope):
+        if scope.named is not None:
+            return _("Newsroom: %(name)s") % {"name": scope.named.name_in(scope.language)}
         if scope.section is None:
             return _("Newsroom: latest articles")
         return _("Newsroom: %(section)s") % {"section": scope.section.name_in(scope.language)}
@@ -87,11 +109,15 @@ class LatestArticlesFeed(Feed):
         }
 
     def link(self, scope):
+        if scope.named is not None:
+            return scope.named.get_absolute_url()
         if scope.section is None:
             return reverse("articles:front-page")
         return scope.section.get_absolute_url()
 
     def feed_url(self, scope):
+        if scope.named is not None:
+            return f"{scope.named.get_absolute_url()}feed/"
         if scope.section is None:
             return reverse("articles:feed")
         return reverse("articles:section-feed", kwargs={"section": scope.section.slug})
@@ -100,7 +126,9 @@ class LatestArticlesFeed(Feed):
         articles = Article.objects.published().in_language(scope.language)
         if scope.section is not None:
             articles = articles.in_section(scope.section)
-        articles = articles.for_reading().latest_first()[:FEED_LENGTH]
+        if scope.named is not None:
+            articles = articles.about(scope.named)
+        articles = articles.for_reading().with_bylines().with_topics().latest_first()[:FEED_LENGTH]
         scope.shown.extend(articles)
         return [Entry(article, scope.language, scope.site) for article in articles]
 
@@ -131,10 +159,30 @@ class LatestArticlesFeed(Feed):
         url = image.url if "//" in image.url else f"{item.site}{image.url}"
         return [Enclosure(url, str(image.size), image.content_type)]
 
+    def item_extra_kwargs(self, item):
+        authors = []
+        for person in item.article.authors:
+            with translation.override(item.language):
+                uri = f"{item.site}{person.get_absolute_url()}"
+            authors.append((str(person.name_in(item.language)), uri))
+        return {"authors": authors}
+
     def item_categories(self, item):
-        return [str(item.article.section.name_in(item.language))]
+        """The section, then the article's topics."""
+        named = [item.article.section, *item.article.topics]
+        return [str(row.name_in(item.language)) for row in named]
 
 
 class SectionFeed(LatestArticlesFeed):
     def scope(self, request, section) -> Scope:
         return Scope(get_language(), get_object_or_404(Section, slug=section))
+
+
+class NamedFeed(LatestArticlesFeed):
+    """A person's articles (``model`` Person) or a topic's (Topic)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def scope(self, request, slug) -> Scope:
+        return Scope(get_language(), named=get_object_or_404(self.model, slug=slug))

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from media import uploads
 from media.models import Image
 
-from . import documents, revisions, translations
+from . import byline_fields, documents, revisions, translations
 from .models import Article, Revision, Section, field_suffix, figures_in, language_codes
 from .slugs import proposed_slug
 from .workflow import TRANSITIONS, TRANSITIONS_BY_NAME, Desk
@@ -133,6 +133,9 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
                 "it is made from the English title, or the pinyin of the Chinese one."
             )
         self.fields["base_version"].initial = self.instance.version
+        if self.instance.pk is not None:
+            for name, value in byline_fields.initial(self.instance).items():
+                self.initial.setdefault(name, value)
         stale = translations.stale_texts(self.instance) if self.instance.pk else []
         if stale:
             self.fields["confirm_translations"].choices = [
@@ -239,14 +242,15 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
         if started_from == current.version:
             return
         theirs_only, conflicts = [], []
+        saved = byline_fields.initial(current)
         for name in self.merged_fields():
-            yours, theirs = self.cleaned_data.get(name), getattr(current, name)
+            yours, theirs = self.cleaned_data.get(name), current_value(current, name)
             if self.same(name, yours, theirs):
                 continue
             if base is not None and self.same(name, yours, base_value(base, name)):
                 theirs_only.append(name)
             elif base is None or not self.same(name, theirs, base_value(base, name)):
-                conflicts.append(FieldConflict(name, self.label(name), theirs, yours))
+                conflicts.append(FieldConflict(name, self.label(name), shown(theirs), shown(yours)))
         person = current.updated_by
         # Someone took a workflow step meanwhile (published it, say): saving must not carry
         # this person's edits along unseen.
@@ -255,8 +259,11 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("base_version")] = current.version
         for name in theirs_only:
-            self.cleaned_data[name] = getattr(current, name)
-            self.data.update(self.form_data(name, getattr(current, name)))
+            self.cleaned_data[name] = current_value(current, name)
+            if name in byline_fields.FIELDS:
+                self.data.setlist(self.add_prefix(name), [str(pk) for pk in saved[name]])
+            else:
+                self.data.update(self.form_data(name, getattr(current, name)))
         if not conflicts and not moved:
             self.cleaned_data["base_version"] = current.version
             self.instance = current
@@ -281,7 +288,7 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
     def merged_fields(self) -> list[str]:
         """The form's fields that two people's saves are combined by."""
         names = [*translated_fields(*translations.TEXT_FIELDS), "section", "slug", "published_at",
-                 "image"]  # fmt: skip
+                 "image", *byline_fields.FIELDS]  # fmt: skip
         return [name for name in names if name in self.fields]
 
     def keep_chosen(self, base: Revision | None) -> None:
@@ -296,6 +303,9 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
                 value = Section.objects.filter(slug=value).first() or self.cleaned_data[name]
             if name == "image":
                 value = Image.objects.filter(pk=value.split(".")[0]).first() if value else None
+            if name in byline_fields.FIELDS:
+                rows = self.fields[name].queryset.in_bulk(value, field_name="slug")
+                value = [rows[slug] for slug in value if slug in rows]
             self.cleaned_data[name] = value
 
     @staticmethod
@@ -307,6 +317,8 @@ class ArticleForm(ConflictMixin, forms.ModelForm):
             return getattr(one, "slug", one) == getattr(other, "slug", other)
         if name == "image":
             return image_id_of(one) == image_id_of(other)
+        if name in byline_fields.FIELDS:
+            return byline_fields.slugs(one) == byline_fields.slugs(other)
         if name == "published_at":
             return (one and one.replace(microsecond=0)) == (other and other.replace(microsecond=0))
         return one == other
@@ -377,8 +389,28 @@ def missing_figures(body: str) -> list[tuple[int, str]]:
     return [(line, name) for line, name in named if name not in known]
 
 
+def current_value(article: Article, name: str):
+    """Field ``name`` of the form as ``article`` has it saved."""
+    if name == byline_fields.TOPICS:
+        return article.topics
+    if name in byline_fields.FIELDS:
+        role = next(r for r, field in byline_fields.ROLE_FIELDS.items() if field == name)
+        return [line.person for line in article.byline if line.role == role]
+    return getattr(article, name)
+
+
+def shown(value):
+    """A field's value as a conflict shows it: a list of people or topics as their names."""
+    if isinstance(value, list):
+        return ", ".join(str(row) for row in value)
+    return value
+
+
 def base_value(base: Revision, name: str):
-    """Field ``name`` as it was in the revision an editor started from."""
+    """Field ``name`` as it was in the revision an editor started from (the byline and topics
+    as slugs)."""
+    if name in byline_fields.FIELDS:
+        return byline_fields.from_revision(base, name)
     if name == "image":
         return base.image
     if name == "section":
@@ -387,6 +419,12 @@ def base_value(base: Revision, name: str):
         return getattr(base, name)
     field, code = text_of_field(name)
     return base.texts.get(code, {}).get(field) or ""
+
+
+# The byline and topics fields, one per role (articles/byline_fields.py), declared here as if
+# written in the class body.
+ArticleForm.base_fields.update(byline_fields.form_fields())
+ArticleForm.declared_fields.update(byline_fields.form_fields())
 
 
 class SectionForm(ConflictMixin, forms.ModelForm):

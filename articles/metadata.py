@@ -143,6 +143,41 @@ def for_section(request, section: Section) -> PageMetadata:
     return metadata
 
 
+def for_named(request, named) -> PageMetadata:
+    """A person's page (a schema.org ``ProfilePage`` about them) or a topic's (a
+    ``CollectionPage``), with its feed."""
+    language = translation.get_language()
+    name = str(named.name_in(language))
+    description = named.description_in(language)
+    metadata = for_page(
+        request,
+        title=f"{name} · {settings.SITE_NAME}",
+        description=" ".join(str(description).split()) if description else name,
+        kind="profile" if named.article_lookup.endswith("person") else "website",
+    )
+    feed = absolute(request, f"{named.get_absolute_url()}feed/")
+    metadata.feeds.append((f"{settings.SITE_NAME}: {name}", feed))
+    url = absolute(request, named.get_absolute_url())
+    if named.article_lookup.endswith("person"):
+        about = {**person_json(request, named, language), "@id": f"{url}#person"}
+        if named.photo_id:
+            about["image"] = media_address(request, renditions.share_image(named.photo).url)
+        page = {"@type": "ProfilePage", "mainEntity": about}
+    else:
+        page = {"@type": "CollectionPage", "about": {"@type": "Thing", "name": name}}
+    if description:
+        page["description"] = str(description)
+    metadata.json_ld = json_ld({**page, "url": url, "inLanguage": html_lang(language)})
+    return metadata
+
+
+def person_json(request, person, language: str) -> dict:
+    """schema.org's ``Person``: the name in ``language`` (or another), and their page."""
+    with translation.override(language):
+        url = absolute(request, person.get_absolute_url())
+    return {"@type": "Person", "name": str(person.name_in(language)), "url": url}
+
+
 def media_address(request, url: str) -> str:
     """A picture's full address: on this site, or on the CDN that MEDIA_URL names."""
     return url if "//" in url else absolute(request, url)
@@ -221,13 +256,21 @@ def news_articles_json(request, article: Article) -> str:
         }
         if version.summary:
             entry["description"] = version.summary
+        if article.authors:  # the byline, in order
+            entry["author"] = [person_json(request, person, code) for person in article.authors]
+        if article.topics:
+            entry["keywords"] = [str(topic.name_in(code)) for topic in article.topics]
         if article.image_id:  # 16:9, 4:3 and 1:1, as search engines ask of news articles
             entry["image"] = [
                 media_address(request, renditions.share_image(article.image, kind).url)
                 for kind in renditions.CROPS
             ]
         graph.append(entry)
-    data = {"@context": "https://schema.org", "@graph": graph}
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return json_ld({"@graph": graph})
+
+
+def json_ld(data: dict) -> str:
+    """``data`` as schema.org JSON-LD for a ``<script>`` element."""
+    text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False, indent=1)
     # Safe inside <script>: no "</script>" or HTML comment can be formed.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

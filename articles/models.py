@@ -26,7 +26,7 @@ from .rendering import render_markdown, text_of
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "search", "feed", "feeds", "sitemap", "sitemaps", "robots",
      "api", "accounts", "preview", "i18n", "jsi18n", "page", "well-known", "favicon", "news",
-     "policy", "sections", "csp-report"}
+     "policy", "sections", "csp-report", "authors", "topics"}
 )  # fmt: skip
 
 slug_format = RegexValidator(
@@ -323,6 +323,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section: Section):
         return self.filter(section=section)
 
+    def about(self, named):
+        """The articles whose byline names ``named`` (a person), or about it (a topic)."""
+        return self.filter(**{named.article_lookup: named})
+
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
@@ -353,7 +357,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("image").only(
             "section_id", "slug", "status", "published_at", "version", "updated_at", *translated,
             "image", *(f"image__{name}" for name in CARD_IMAGE_FIELDS),
-        )  # fmt: skip
+        ).with_bylines()  # fmt: skip
+
+    def with_bylines(self):
+        """With each article's byline and its people's names, in one more query for them all."""
+        byline = self.model._meta.get_field("bylines").related_model
+        names = [f"person__name_{field_suffix(code)}" for code in language_codes()]
+        people = byline.objects.select_related("person").only(
+            "article_id", "position", "role", "person__slug", "person__version", *names
+        )
+        return self.prefetch_related(models.Prefetch("bylines", queryset=people))
+
+    def with_topics(self):
+        """With each article's topics, in one more query for them all."""
+        links = self.model._meta.get_field("topic_links").related_model
+        topics = links.objects.select_related("topic")
+        return self.prefetch_related(models.Prefetch("topic_links", queryset=topics))
 
     def without_bodies(self):
         """Not the bodies (lists show titles and summaries) nor the search terms."""
@@ -525,7 +544,9 @@ class Article(Versioned):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *DERIVED_FIELDS}
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._store_links()
 
     def get_absolute_url(self) -> str:
         # The article pattern is the section's address and the slug (articles/urls.py).
@@ -550,6 +571,91 @@ class Article(Versioned):
             "article-version-document",
             kwargs={"section": self.section.slug, "slug": self.slug, "fingerprint": fingerprint},
         )
+
+    # The byline and the topics are part of the document, so the fingerprint is computed from
+    # them before the article's row is saved (a new article has no id for their rows yet): they
+    # are given with set_byline() and set_topics(), and stored by save() with the row.
+
+    def set_byline(self, people) -> None:
+        """The byline the next save stores: ``people`` as persons, or (person, role) pairs, in
+        order; a person given twice keeps their first place."""
+        from people.models import Byline
+
+        pairs = [item if isinstance(item, tuple) else (item, "") for item in people]
+        seen, byline = set(), []
+        for person, role in pairs:
+            if person.pk not in seen:
+                seen.add(person.pk)
+                byline.append(Byline(person=person, role=role or "", position=len(byline)))
+        self._links = {**getattr(self, "_links", {}), "bylines": byline}
+
+    def set_topics(self, topics) -> None:
+        """The topics the next save stores, in order."""
+        from topics.models import ArticleTopic
+
+        unique = list({topic.pk: topic for topic in reversed(list(topics))}.values())[::-1]
+        links = [ArticleTopic(topic=topic, position=n) for n, topic in enumerate(unique)]
+        self._links = {**getattr(self, "_links", {}), "topic_links": links}
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_link_rows", None)  # read again, as prefetched rows are
+
+    @staticmethod
+    def store_links_of(articles) -> None:
+        """Store the byline and topics given to ``articles`` (new, just bulk-created), in one
+        insert of each for them all: for bulk writers, whose rows' save() is not called."""
+        pending = {}
+        for article in articles:
+            for name, rows in getattr(article, "_links", {}).items():
+                for row in rows:
+                    row.article = article
+                pending.setdefault(name, []).extend(rows)
+            article._links = {}
+        for name, rows in pending.items():
+            Article._meta.get_field(name).related_model.objects.bulk_create(rows, batch_size=1000)
+
+    def _store_links(self) -> None:
+        for name, rows in getattr(self, "_links", {}).items():
+            model = self._meta.get_field(name).related_model
+            model.objects.filter(article=self).delete()
+            for row in rows:
+                row.article = self
+            model.objects.bulk_create(rows)
+            getattr(self, "_prefetched_objects_cache", {}).pop(name, None)
+            self.__dict__.setdefault("_link_rows", {})[name] = rows
+        self._links = {}
+
+    def _linked(self, name: str, related: str) -> list:
+        """The article's ``name`` rows (bylines, topic links) with their ``related`` row: as
+        given to be saved, else as prefetched, else read (once)."""
+        pending = getattr(self, "_links", {})
+        if name in pending:
+            return list(pending[name])
+        if self.pk is None:
+            return []
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if name in prefetched:
+            return list(prefetched[name])
+        rows = self.__dict__.setdefault("_link_rows", {})
+        if name not in rows:
+            rows[name] = list(getattr(self, name).select_related(related))
+        return list(rows[name])
+
+    @property
+    def byline(self) -> list:
+        """The byline's rows (``Byline``: person, role), in order."""
+        return self._linked("bylines", "person")
+
+    @property
+    def authors(self) -> list:
+        """The people of the byline, in order."""
+        return [line.person for line in self.byline]
+
+    @property
+    def topics(self) -> list:
+        """The article's topics, in order."""
+        return [link.topic for link in self._linked("topic_links", "topic")]
 
     def derive(self) -> None:
         """Set the row's own derived fields: the canonical bodies, the date to the second (the
@@ -644,12 +750,15 @@ class Article(Versioned):
         """What a kept rendering of this article depends on (besides the language): its id,
         version and last change, and its section's version (the name and address it shows).
         Any edit gives a new key, so renderings kept under the old one are simply never read.
-        A card shows the lead image cropped around its focal point, which is part of the key."""
+        A card shows the lead image cropped around its focal point, and its byline's names: both
+        are part of the key."""
         image = (
             f"{self.image_id}:{self.image.focal_x}:{self.image.focal_y}" if self.image_id else ""
         )
+        people = ",".join(f"{line.person_id}.{line.person.version}" for line in self.byline)
         return (
             f"{self.pk}:{self.version}:{self.updated_at.timestamp()}:{self.section.version}:{image}"
+            f":{people}"
         )
 
     def body_html(self, code: str) -> str:
@@ -694,6 +803,8 @@ class Article(Versioned):
             published=self.published_at,
             versions={code: self.language_version(code) for code in self.languages},
             image=self.image_name,
+            authors=tuple(person.slug for person in self.authors),
+            topics=tuple(topic.slug for topic in self.topics),
         )
 
     def document_bytes(self) -> bytes:
@@ -773,6 +884,10 @@ class Revision(models.Model):
     # {"zh-hans": {"title": …, "summary": …, "body": …}, "en": {…}}
     texts = models.JSONField(_("texts"), default=dict)
     image = models.CharField(_("lead image"), max_length=50, blank=True)  # <id>.<ext>
+    # The byline and the topics as the document names them: slugs, in order.
+    authors = models.JSONField(_("byline"), default=list, blank=True)
+    author_roles = models.JSONField(_("roles in the byline"), default=dict, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
     fingerprint = models.CharField(_("fingerprint"), max_length=40, blank=True, db_index=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
 
@@ -824,13 +939,30 @@ class Revision(models.Model):
         self.copy_texts_to(copy)
         return copy
 
+    def people_and_topics(self) -> tuple[list, list]:
+        """The people of the byline and the topics as this revision named them (those since
+        merged away are left out)."""
+        from people.models import Person
+        from topics.models import Topic
+
+        people = Person.objects.in_bulk(self.authors, field_name="slug") if self.authors else {}
+        topics = Topic.objects.in_bulk(self.topics, field_name="slug") if self.topics else {}
+        return (
+            [people[slug] for slug in self.authors if slug in people],
+            [topics[slug] for slug in self.topics if slug in topics],
+        )
+
     @property
     def image_id(self) -> str | None:
         return self.image.split(".")[0] if self.image else None
 
     def copy_texts_to(self, article: Article) -> None:
-        """Give ``article`` this revision's texts in every language, and its lead image."""
+        """Give ``article`` this revision's texts in every language, its lead image, byline and
+        topics."""
         article.image = Image.objects.filter(pk=self.image_id).first() if self.image else None
+        people, topics = self.people_and_topics()
+        article.set_byline([(person, self.author_roles.get(person.slug, "")) for person in people])
+        article.set_topics(topics)
         for code in language_codes():
             version = self.language_version(code)
             suffix = field_suffix(code)
@@ -851,6 +983,8 @@ class Revision(models.Model):
             published=self.published_at,
             versions={code: self.language_version(code) for code in languages},
             image=self.image,
+            authors=tuple(self.authors),
+            topics=tuple(self.topics),
         )
         return documents.build(
             document, languages=language_codes(), timezone=ZoneInfo(settings.TIME_ZONE)

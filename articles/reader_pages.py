@@ -4,6 +4,7 @@ what it shows."""
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from newsroom.page_cache import holds_until, lists, memoised, show_keys
@@ -14,7 +15,20 @@ from .models import Article, Section
 def sections(request) -> dict[str, Section]:
     """Every section by its slug, in navigation order, kept in this process until something
     every page shows changes."""
-    return memoised(request, "sections", Section.by_slug)
+    return memoised(request, "sections", sections_with_articles)
+
+
+def sections_with_articles() -> dict[str, Section]:
+    """:meth:`Section.by_slug`, each section saying whether it has a published article
+    (``has_articles``; scheduled ones count): the navigation leaves out those that have none.
+
+    One query, one index probe per section. A scheduled article counts from the moment it is
+    saved, not from when it comes due: what every page shows may change only with a recorded
+    change (a section's first published article, or its last one going, records ``site``:
+    revisions.changed_keys), and nothing is recorded when a time comes."""
+    published = Article.objects.filter(section=OuterRef("pk"), status=Article.Status.PUBLISHED)
+    found = Section.objects.annotate(has_articles=Exists(published))
+    return {section.slug: section for section in found}
 
 
 def with_sections(request, articles) -> list[Article]:

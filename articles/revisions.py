@@ -99,8 +99,27 @@ def save_article(
                 setattr(article, correction_note_field(code), public if is_public_note else "")
     article.save()
     ImageUse.record(article)
-    changes.changed(*changed_keys(before, article))
+    keys = changed_keys(before, article)
+    changes.changed(*keys, *listing_keys(before, article, moved=LATEST in keys))
     return _record(article, user=user, note=note, now=now)
+
+
+def listing_keys(before: Article | None, after: Article, *, moved: bool) -> list[str]:
+    """The keys of the author and topic pages whose list a save changes: those of the people
+    and topics the article is or was listed under, when it joins or leaves their lists or
+    ``moved`` in them (it was published, unpublished or given another time). A change to what
+    a listed article shows reaches those pages through its own key."""
+    shown = [article for article in (before, after) if article is not None and article.is_published]
+    if not shown:
+        return []
+    named = [[*article.authors, *article.topics] for article in shown]
+    if (
+        not moved
+        and len(named) == 2
+        and {row.page_key for row in named[0]} == {row.page_key for row in named[1]}
+    ):
+        return []
+    return sorted({row.list_key for rows in named for row in rows})
 
 
 def correction_note_field(code: str) -> str:
@@ -125,6 +144,14 @@ def changed_keys(before: Article | None, after: Article | None) -> list[str]:
     )
     if not stays:
         keys += [LATEST, *(article.section.page_key for article in shown)]
+    # The navigation, on every page (``site``), lists the sections with a published article
+    # (reader_pages.sections_with_articles): a section's first one, or its last one going,
+    # changes it. (The others are counted without this article: before or after its write.)
+    left = {before.section_id} if before is not None and before.is_published else set()
+    joined = {after.section_id} if after is not None and after.is_published else set()
+    others = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(pk=shown[0].pk)
+    if any(not others.filter(section_id=section).exists() for section in left ^ joined):
+        keys.append(changes.SITE)
     return keys
 
 
@@ -151,6 +178,9 @@ def _revision(article: Article, *, number: int, user, note: str, now) -> Revisio
         published_at=article.published_at,
         texts=texts_of(article),
         image=article.image_name,
+        authors=[line.person.slug for line in article.byline],
+        author_roles={line.person.slug: line.role for line in article.byline if line.role},
+        topics=[topic.slug for topic in article.topics],
         fingerprint=article.fingerprint,
     )
 
@@ -168,24 +198,37 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
     fingerprint and a revision, all at once (a section of 15,000 articles takes seconds, not a
     save each). The caller records the change: every page shows the section's address.
     Returns how many articles moved."""
-    now = timezone.now()
+
+    def move(article):
+        article.section = section
+
     note = f"Section moved from {old_slug} to {section.slug}"
-    # Locked until the move commits: a save in between waits, then meets a new version.
-    moved = list(
-        section.articles.filter(status=Article.Status.PUBLISHED)
-        .select_related("image")
+    return rewrite_documents(section.articles.all(), move, user=user, note=note)
+
+
+def rewrite_documents(articles, change, *, user, note: str) -> int:
+    """Apply ``change`` to each published one of ``articles`` and give it the fingerprint of
+    its document as changed, with a revision, all at once (bulk writes, not a save each):
+    a section's new slug, a topic merged into another. Returns how many there were."""
+    now = timezone.now()
+    # Locked until the change commits: a save in between waits, then meets a new version.
+    published = articles.filter(status=Article.Status.PUBLISHED)
+    rewritten = list(
+        published.select_related("section", "image")
+        .with_bylines()
+        .with_topics()
         .order_by("pk")
         .select_for_update(of=("self",))
     )
     last = dict(
-        Revision.objects.filter(article__section=section, article__status=Article.Status.PUBLISHED)
+        Revision.objects.filter(article__in=published.values("pk"))
         .values_list("article")
         .annotate(last=Max("number"))
         .order_by()
     )
     history = []
-    for article in moved:
-        article.section = section
+    for article in rewritten:
+        change(article)
         fingerprint = article.compute_fingerprint()
         if article.published_at <= now and fingerprint != article.fingerprint:
             article.revised_at = now
@@ -202,13 +245,12 @@ def move_section_articles(section, old_slug: str, *, user) -> int:
     notes = [correction_note_field(code) for code in language_codes()]
     fields = ["fingerprint", "rendered", "revised_at", *notes, "version", "updated_by",
               "updated_at"]  # fmt: skip
-    Article.objects.bulk_update(moved, fields, batch_size=500)
-    Revision.objects.filter(
-        article__section=section, article__status=Article.Status.PUBLISHED,
-        superseded_at__isnull=True,
-    ).update(superseded_at=now)  # fmt: skip
+    Article.objects.bulk_update(rewritten, fields, batch_size=500)
+    Revision.objects.filter(article__in=published.values("pk"), superseded_at__isnull=True).update(
+        superseded_at=now
+    )
     Revision.objects.bulk_create(history, batch_size=500)
-    return len(moved)
+    return len(rewritten)
 
 
 # Word by word (or character by character) comparison costs up to the product of the two

@@ -10,13 +10,15 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.http import http_date
 
 from newsroom.page_cache import read_query
+from people.models import Person
+from topics.models import Topic
 
 from .models import ARCHIVE, Article, Section, field_suffix
 from .pagination import page_asked, rows_between
@@ -50,6 +52,21 @@ class SectionPagesSitemap(Translated):
 
     def lastmod(self, section):
         return section.latest
+
+
+class NamedPagesSitemap(Translated):
+    """The pages of the people (``model`` Person) or topics (Topic) that have published
+    articles."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        listed = Article.objects.published().filter(**{self.model.article_lookup: OuterRef("pk")})
+        return self.model.objects.filter(Exists(listed)).order_by("slug")
+
+    def lastmod(self, named):
+        return named.updated_at
 
 
 class LanguagePairs:
@@ -145,10 +162,13 @@ class NewsSitemap(Sitemap):
 
 
 SECTIONS = "sections"
+# Sitemaps of pages that are not a section's ("authors" and "topics" are reserved slugs).
+NAMED = {"authors": Person, "topics": Topic}
 
 
 def section_sitemaps() -> dict[str, Sitemap]:
     sitemaps = {SECTIONS: SectionPagesSitemap()}
+    sitemaps.update({name: NamedPagesSitemap(model) for name, model in NAMED.items()})
     sitemaps.update({section.slug: SectionSitemap(section) for section in Section.objects.all()})
     sitemaps[NEWS] = NewsSitemap()
     return sitemaps
@@ -189,6 +209,8 @@ def section(request, section):
         return response
     if section == SECTIONS:
         return sitemap_views.sitemap(request, {SECTIONS: SectionPagesSitemap()})
+    if section in NAMED:
+        return sitemap_views.sitemap(request, {section: NamedPagesSitemap(NAMED[section])})
     found = Section.objects.filter(slug=section).first()
     if found is None:
         raise Http404("No such sitemap.")

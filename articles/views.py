@@ -1,6 +1,8 @@
 """Reader pages: the front page, section pages, article pages, earlier versions, article
 documents and previews. Old addresses of moved articles and sections answer with a 301."""
 
+from collections import Counter
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import get_language
@@ -14,6 +16,7 @@ from .models import ARCHIVE, LATEST, Article, Section, SectionAlias
 from .pagination import IndexPaginator
 from .previews import render_revision, revision_for_token
 from .reader_pages import Listing, sections, with_sections
+from .related import related_to
 
 
 class CachedPage:
@@ -93,7 +96,8 @@ class MovedArticleRedirect(View):
 
 
 class FrontPageView(CachedPage, ListView):
-    """The latest articles, then the newest few of each section in the navigation."""
+    """The latest articles, then the newest few of each section in the navigation that the
+    latest do not show already: a reader meets each article once."""
 
     template_name = "articles/front_page.html"
     context_object_name = "articles"
@@ -110,21 +114,11 @@ class FrontPageView(CachedPage, ListView):
 
     def get_context_data(self, **kwargs):
         self.sections = Section.visible_among(sections(self.request).values())
-        newest = with_sections(
-            self.request,
-            Article.objects.published()
-            .for_listing()
-            .latest_per_section(self.sections, settings.FRONT_PAGE_PER_SECTION),
-        )
-        by_section = {section.pk: [] for section in self.sections}
-        for article in sorted(newest, key=lambda a: (a.published_at, a.pk), reverse=True):
-            by_section[article.section_id].append(article)
-        blocks = [
-            (section, by_section[section.pk]) for section in self.sections if by_section[section.pk]
-        ]
-        context = super().get_context_data(sections=blocks, **kwargs)
-        context["articles"] = with_sections(self.request, context["articles"])
-        self.shown_articles = [*context["articles"], *newest]
+        context = super().get_context_data(**kwargs)
+        latest = with_sections(self.request, context["articles"])
+        blocks = section_blocks(self.request, self.sections, latest)
+        context.update(articles=latest, sections=blocks)
+        self.shown_articles = [*latest, *(article for _s, listed in blocks for article in listed)]
         return context
 
     def page_keys(self):
@@ -133,6 +127,33 @@ class FrontPageView(CachedPage, ListView):
             *(section.page_key for section in self.sections),
             *shown_keys(self.shown_articles),
         ]
+
+
+def section_blocks(request, shown_sections, latest) -> list[tuple[Section, list[Article]]]:
+    """Each of ``shown_sections`` with its newest ``FRONT_PAGE_PER_SECTION`` articles that
+    ``latest`` does not show; a section with none left is left out.
+
+    What ``latest`` shows of a section is that section's newest articles (both lists are newest
+    first), so reading as many more of each section as ``latest`` holds of any one is enough,
+    in the same queries as reading ``FRONT_PAGE_PER_SECTION`` of each alone."""
+    per_section = settings.FRONT_PAGE_PER_SECTION
+    in_latest = Counter(article.section_id for article in latest)
+    newest = (
+        Article.objects.published()
+        .for_listing()
+        .latest_per_section(shown_sections, per_section + max(in_latest.values(), default=0))
+    )
+    shown = {article.pk for article in latest}
+    by_section = {section.pk: [] for section in shown_sections}
+    for article in sorted(newest, key=lambda a: (a.published_at, a.pk), reverse=True):
+        kept = by_section[article.section_id]
+        if article.pk not in shown and len(kept) < per_section:
+            kept.append(article)
+    return [
+        (section, with_sections(request, by_section[section.pk]))
+        for section in shown_sections
+        if by_section[section.pk]
+    ]
 
 
 class SectionView(CachedPage, ListView):
@@ -171,13 +192,14 @@ class SectionView(CachedPage, ListView):
 
 
 def shown_keys(articles) -> list[str]:
-    """The keys of what ``articles`` show on a page: each article, and its lead image (whose
-    crop follows the focal point the desk sets)."""
+    """The keys of what ``articles`` show on a page: each article, its lead image (whose crop
+    follows the focal point the desk sets) and the people of its byline."""
     keys = []
     for article in articles:
         keys.append(article.page_key)
         if article.image_id:
             keys.append(article.image.page_key)
+        keys += [line.person.page_key for line in article.byline]
     return keys
 
 
@@ -191,11 +213,14 @@ class ArticleView(CachedPage, MovedArticleRedirect, DetailView):
         return article
 
     def page_keys(self):
-        return shown_keys([self.object])
+        topics = [topic.page_key for topic in self.object.topics]
+        return [*shown_keys([self.object]), *topics, *(a.page_key for a in self.related)]
 
     def get_context_data(self, **kwargs):
         article = self.object
+        self.related = related_to(self.request, article, get_language())
         return super().get_context_data(
+            related=self.related,
             versions=article.versions_for_reader(get_language()),
             document_url=article.get_document_url(),
             # Only a corrected article has earlier public versions.

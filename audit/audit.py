@@ -35,6 +35,9 @@ PAGES = {
     "search": "/zh-hans/search/",
     "search results": "/zh-hans/search/?q=%E5%B1%8B%E9%A1%B6",
     "article with a 6000 × 4000 lead image": "/zh-hans/world/night-ferry-photographs/",
+    "author": "/zh-hans/authors/tom-hale/",
+    "author (English)": "/en/authors/ana-pereira/",
+    "topic": "/zh-hans/topics/climate/",
 }
 # On this page the lead image must be what the reader sees first and nothing may shift.
 LEAD_IMAGE_PAGE = "article with a 6000 × 4000 lead image"
@@ -51,6 +54,8 @@ DESK_PAGES = {
     "desk: new article": "/admin/articles/article/add/",
     "desk: media library": "/admin/media/image/",
     "desk: upload pictures": "/admin/media/image/add/",
+    "desk: people": "/admin/people/person/",
+    "desk: topic": "/admin/topics/topic/1/change/",
 }
 # An article whose lead image is a camera-sized photograph (written for the audit).
 PHOTOGRAPHED = """+++

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "media",  # the media library
     "articles",
+    "people",  # bylines and author pages
+    "topics",  # topics across sections
     "desk",  # autosave and presence in the article form
     "axes",  # sign-in throttling
     "crawlers",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from articles import byline_fields
 from articles.models import Article, Section
 
 
@@ -33,6 +34,8 @@ def change_form(article: Article, **overrides) -> dict:
     for field in ("title", "summary", "body"):
         for suffix in ("zh_hans", "en"):
             data[f"{field}_{suffix}"] = getattr(article, f"{field}_{suffix}") or ""
+    # The byline and topics as the browser sends the selects' choices.
+    data.update(byline_fields.initial(article))
     if article.published_at:
         local = timezone.localtime(article.published_at)
         data["published_at_0"] = local.strftime("%Y-%m-%d")

@@ -1,11 +1,16 @@
 """Every point of "What a reader sees on an article page", in both interface languages."""
 
+import re
+
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.template import Context, Template
+from django.utils.safestring import SafeString, mark_safe
 
 from articles import revisions
 from articles.models import Article
+from articles.templatetags.newsroom import headings_below
 
 from .conftest import at, git_hash_object, page
 
@@ -111,18 +116,123 @@ def test_english_only_article_on_the_chinese_site_is_labelled_english(client, ma
 
 
 @pytest.mark.parametrize(
-    ("language", "date"), [("en", "2026-03-14 (Saturday)"), ("zh-hans", "2026-03-14（星期六）")]
+    ("language", "date", "label"),
+    [("en", "2026-03-14 (Saturday)", "Fingerprint"), ("zh-hans", "2026-03-14（星期六）", "指纹")],
 )
-def test_footer_shows_date_weekday_and_fingerprint(client, example_article, language, date):
+def test_footer_shows_date_weekday_and_labelled_fingerprint(
+    client, example_article, language, date, label
+):
     soup = page(client.get(f"/{language}/world/river-ferry-returns/"))
     footer = soup.select_one("main footer.article-footer")
 
     fingerprint = "303e61604e9d4bc89a34b895714d4d8a0f21f06c"
-    assert " ".join(footer.get_text().split()) == f"{date} · {fingerprint}"
+    assert " ".join(footer.get_text().split()) == f"{date} · {label} {fingerprint}"
+    assert footer.select_one(".fingerprint-label").get_text() == label
     assert footer.time["datetime"] == "2026-03-14T08:05:00+08:00"
     link = footer.select_one("a.fingerprint")
     assert link["href"] == "/world/river-ferry-returns.md"
     assert link.get_text(strip=True) == fingerprint
+
+
+@pytest.mark.parametrize(
+    ("language", "other", "text", "lang"),
+    [("zh-hans", "en", "English version ↓", "en"), ("en", "zh-hans", "中文版 ↓", "zh-Hans")],
+)
+def test_a_link_near_the_top_leads_to_the_other_languages_text(
+    client, example_article, language, other, text, lang
+):
+    soup = page(client.get(f"/{language}/world/river-ferry-returns/"))
+    link = soup.select_one("main a.version-link")
+    target = soup.find(id=link["href"].removeprefix("#"))
+
+    assert " ".join(link.get_text().split()) == text
+    assert link["lang"] == lang  # in the language it leads to
+    assert link["href"] == f"#version-{other}"
+    assert target.name == "article" and target["lang"] == lang
+    # Near the top: after the back link, before the first block.
+    found = soup.select("main a.back-link, main a.version-link, main article")
+    assert [tag.name for tag in found[:3]] == ["a", "a", "article"]
+    assert found[1] is link
+
+
+def test_an_article_in_one_language_has_no_link_to_another(client, make_article):
+    make_article(slug="only-chinese", title_en="", summary_en="", body_en="")
+
+    soup = page(client.get("/en/world/only-chinese/"))
+
+    assert not soup.select("main a.version-link, main .article-version__label")
+
+
+def outline(soup) -> list[tuple[str, str]]:
+    """The page's headings in ``main``, in order: (tag, text)."""
+    return [
+        (heading.name, heading.get_text(strip=True))
+        for heading in soup.select("main")[0].find_all(re.compile(r"^h[1-6]$"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", [("h1", "渡轮"), ("h2", "时刻"), ("h3", "夜班"), ("h2", "Ferry"),
+                     ("h3", "Times"), ("h4", "Night boats")]),
+        ("en", [("h1", "Ferry"), ("h2", "Times"), ("h3", "Night boats"), ("h2", "渡轮"),
+                ("h3", "时刻"), ("h4", "夜班")]),
+    ],
+)  # fmt: skip
+def test_each_languages_subheads_sit_under_its_own_title(client, make_article, language, expected):
+    make_article(
+        slug="ferry",
+        title_zh_hans="渡轮", body_zh_hans="导语。\n\n## 时刻\n\n正文。\n\n### 夜班\n\n正文。",
+        title_en="Ferry", body_en="Lead.\n\n## Times\n\nText.\n\n### Night boats\n\nText.",
+    )  # fmt: skip
+
+    soup = page(client.get(f"/{language}/world/ferry/"))
+    second = soup.select("main article[lang]")[1]
+    title = second.select_one("h2.article-version__title")
+
+    assert outline(soup) == expected
+    # The second block is named by what it is, in its language, and by its title.
+    labels = [soup.find(id=name).get_text() for name in second["aria-labelledby"].split()]
+    assert labels == [{"zh-hans": "English version", "en": "中文版"}[language], title.get_text()]
+
+
+def test_a_body_that_starts_at_any_level_still_sits_under_its_title(client, make_article):
+    make_article(
+        slug="ferry",
+        body_zh_hans="# 一级\n\n正文。\n\n## 二级\n\n正文。",
+        body_en="### Third\n\nText.\n\n###### Sixth\n\nText.",
+    )
+
+    headings = outline(page(client.get("/zh-hans/world/ferry/")))
+
+    assert [name for name, _text in headings] == ["h1", "h2", "h3", "h2", "h3", "h6"]
+
+
+def test_moving_headings_changes_only_heading_tags():
+    html = mark_safe(
+        '<h2>A "&lt;h2&gt;"</h2>\n<p><a href="https://example.com" title="<h2>x</h2>">x</a>'
+        "</p>\n<pre><code>&lt;h3&gt;\n</code></pre>\n<h6>Deep</h6>\n<header>x</header>"
+    )
+
+    moved = headings_below(html, 2)
+
+    assert moved == (
+        '<h3>A "&lt;h2&gt;"</h3>\n<p><a href="https://example.com" title="<h2>x</h2>">x</a>'
+        "</p>\n<pre><code>&lt;h3&gt;\n</code></pre>\n<h6>Deep</h6>\n<header>x</header>"
+    )
+    assert headings_below("<p>No headings</p>", 1) == "<p>No headings</p>"
+    assert headings_below("<h2>Already</h2>", 1) == "<h2>Already</h2>"
+
+
+def test_moving_headings_keeps_text_that_is_not_safe_escaped():
+    template = Template("{% load newsroom %}{{ body|headings_below:1 }}")
+
+    shown = template.render(Context({"body": "<h1>x</h1><script>alert(1)</script>"}))
+    trusted = template.render(Context({"body": mark_safe("<h1>x</h1>")}))
+
+    assert shown == "&lt;h2&gt;x&lt;/h2&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert trusted == "<h2>x</h2>" and isinstance(trusted, SafeString)
 
 
 def test_date_is_in_the_site_time_zone(client, make_article):

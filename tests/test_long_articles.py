@@ -24,7 +24,9 @@ def chinese_text(characters: int) -> str:
 def post_encoded(client, url: str, data: dict, *, multipart: bool):
     if multipart:
         return client.post(url, data)
-    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    return client.post(
+        url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded"
+    )
 
 
 def test_a_megabyte_of_chinese_saves_url_encoded_and_readers_get_it(

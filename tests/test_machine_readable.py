@@ -103,6 +103,8 @@ def test_the_sitemap_index_lists_a_sitemap_per_section_and_the_news_sitemap(clie
     locations = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert locations == [
         "http://testserver/sitemap-sections.xml",
+        "http://testserver/sitemap-authors.xml",
+        "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-city.xml",  # sections in navigation order
         "http://testserver/sitemap-world.xml",
         "http://testserver/sitemap-news.xml",

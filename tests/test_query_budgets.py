@@ -12,14 +12,19 @@ from django.utils import timezone
 from articles import search
 from articles.models import Article, Section
 from newsroom import page_cache
+from people.models import Person
+from topics.models import ArticleTopic, Topic
 
 from .conftest import page
 
 
 def add_articles(section: Section, count: int, image=None) -> None:
-    """``count`` published articles in ``section``, built as the desk would save them; with
-    ``image`` as their lead image and a figure in their English body."""
+    """``count`` published articles in ``section``, built as the desk would save them, each by
+    one of two people and about one of two topics; with ``image`` as their lead image and a
+    figure in their English body."""
     now = timezone.now()
+    people = [Person.objects.get_or_create(slug=slug, name_en=slug)[0] for slug in PEOPLE]
+    topics = [Topic.objects.get_or_create(slug=slug, name_en=slug)[0] for slug in TOPICS]
     articles = []
     for number in range(count):
         article = Article(
@@ -35,9 +40,12 @@ def add_articles(section: Section, count: int, image=None) -> None:
             status=Article.Status.PUBLISHED,
             published_at=now - timedelta(minutes=number + 1),
         )
+        article.set_byline([people[number % 2], people[(number + 1) % 2]])
+        article.set_topics([topics[number % 2]])
         article.derive()
         articles.append(article)
     Article.objects.bulk_create(articles, batch_size=500)
+    Article.store_links_of(articles)
 
 
 def render_queries(client, url: str, budget: int, assert_max_num_queries) -> int:
@@ -57,19 +65,28 @@ def render_queries(client, url: str, budget: int, assert_max_num_queries) -> int
 # Every page: the page cache reads the record of changes before rendering and again after (a
 # page something changed under is kept nowhere). Pages that list articles also ask when the next
 # scheduled one comes due. The sections and the crawler policy are kept by each app server.
+PEOPLE, TOPICS = ("li-wei", "jane-roe"), ("climate", "harbours")
+# Lists of articles read their bylines (the people's names) in one more query.
 PAGES = [
     # The latest 8; 2 sections: their newest ids in one query on PostgreSQL (one each on
-    # SQLite), then rows
-    ("/zh-hans/", 7),
-    ("/en/world/", 5),  # the page's ids from the index (and one more), then its rows
-    ("/en/world/bulk-world-1/", 3),  # the article
-    ("/world/bulk-world-1.md", 3),
+    # SQLite), then rows; and the bylines of each of the two lists
+    ("/zh-hans/", 9),
+    ("/en/world/", 6),  # the page's ids from the index (and one more), its rows, bylines
+    # The article, its byline, its topics, then related articles: the newest few about its
+    # topics and the newest few of its section
+    ("/en/world/bulk-world-1/", 7),
+    ("/world/bulk-world-1.md", 5),  # the article, its byline and topics (the document's)
     ("/en/search/?q=ferry", 5),  # ranked ids, then the page's rows
     ("/zh-hans/search/?q=渡轮", 5),
-    ("/en/feed/", 4),
-    ("/en/world/feed/", 5),  # the section, then its articles
-    ("/sitemap.xml", 12),  # sections; a count and a date per sitemap (sections, 2, news)
+    ("/en/feed/", 6),  # the articles, their bylines, their topics
+    ("/en/world/feed/", 7),  # the section, then its articles, their bylines and topics
+    # Sections; a count and a date per sitemap (sections, 2, people, topics, news)
+    ("/sitemap.xml", 16),
     ("/sitemap-world.xml", 7),  # the section, a count, the page's ids from the index, its rows
+    ("/sitemap-authors.xml", 5),  # a count and the page's people
+    ("/en/authors/li-wei/", 7),  # the person, then the list as a section's
+    ("/en/topics/climate/", 7),
+    ("/en/authors/li-wei/feed/", 7),  # the person, then as a section's feed
     ("/robots.txt", 2),
 ]
 
@@ -119,8 +136,8 @@ def test_a_deep_section_page_runs_the_same_queries_as_the_first(
     world = make_section("world")
     add_articles(world, 1000)
 
-    first = render_queries(client, "/en/world/", 5, django_assert_max_num_queries)
-    deep = render_queries(client, "/en/world/?page=50", 5, django_assert_max_num_queries)
+    first = render_queries(client, "/en/world/", 6, django_assert_max_num_queries)
+    deep = render_queries(client, "/en/world/?page=50", 6, django_assert_max_num_queries)
     soup_titles = client.get("/en/world/?page=50").content.decode()
 
     assert first == deep
@@ -164,6 +181,15 @@ def test_every_public_query_can_use_an_index(client, make_section):
         "article": published.filter(section__slug="world", slug="bulk-world-7"),
         "feed": published.in_language("en").latest_first()[:20],
         "search": search.ranked_matches(Article.objects.all(), ["渡轮"]),
+        "author page ids": published.about(Person.objects.get(slug="li-wei"))
+        .latest_first()
+        .values_list("pk")[20:40],
+        "topic page ids": published.about(Topic.objects.get(slug="climate"))
+        .latest_first()
+        .values_list("pk")[20:40],
+        "related": published.filter(
+            pk__in=ArticleTopic.objects.filter(topic__slug="climate").values("article")
+        ).latest_first()[:10],
     }
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
@@ -174,5 +200,7 @@ def test_every_public_query_can_use_an_index(client, make_section):
 
     for name, plan in plans.items():
         assert "Seq Scan on articles_article" not in plan, f"{name}:\n{plan}"
+        assert "Seq Scan on people_byline" not in plan, f"{name}:\n{plan}"
+        assert "Seq Scan on topics_articletopic" not in plan, f"{name}:\n{plan}"
     assert "article_section_listing" in plans["section page ids"]
     assert "Index Only Scan" in plans["section page ids"]

@@ -1,19 +1,22 @@
 """Template tags for reader pages: navigation, the language switcher, dates and Markdown."""
 
+import re
+
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from articles import metadata, models
 from articles.reader_pages import sections
 from media import pictures
 from newsroom.page_cache import memoised
+from people import bylines
 
 register = template.Library()
 
@@ -77,6 +80,8 @@ def head_metadata(context):
         found = metadata.for_article(request, article)
     elif isinstance(section, models.Section):
         found = metadata.for_section(request, section)
+    elif context.get("named") is not None:
+        found = metadata.for_named(request, context["named"])
     else:
         found = metadata.for_page(
             request,
@@ -127,6 +132,30 @@ def lead_picture(article, language: str):
 
 
 @register.simple_tag
+def byline(article, language: str):
+    """The article's byline in ``language``, each name a link to the person's page."""
+    return bylines.byline_html(article.byline, language)
+
+
+@register.simple_tag
+def portrait(person, language: str):
+    """A person's photo on their page, its alt text their name in ``language``."""
+    return pictures.picture(
+        person.photo,
+        alt=str(person.name_in(language)),
+        sizes=pictures.CARD,
+        css_class="named-header__photo",
+        widest=pictures.CARD_WIDEST,
+    )
+
+
+@register.filter
+def description_in(named, language: str):
+    """A section's, person's or topic's description in ``language`` (or another, saying so)."""
+    return models.translated(named, "description", language)
+
+
+@register.simple_tag
 def card_picture(article, language: str):
     """The lead image of a card in a list: a 16:9 crop around its focal point, loaded when the
     reader scrolls to it; its alt text in ``language`` (the language of the card's title)."""
@@ -170,3 +199,45 @@ def summary_in(article, language: str):
 @register.filter
 def name_in(section, language: str):
     return section.name_in(language)
+
+
+# What each language calls an article's text in it, in that language.
+VERSION_NAMES = {"zh-hans": gettext_lazy("Chinese version"), "en": gettext_lazy("English version")}
+
+
+@register.filter
+def version_name(code: str) -> str:
+    """The article's text in ``code``, named in ``code`` ("English version", "中文版"): a reader
+    who looks for the other language's text reads that language."""
+    with translation.override(code):
+        name = VERSION_NAMES.get(code)
+        return str(name) if name is not None else get_language_info(code)["name_local"]
+
+
+# A tag in rendered HTML. nh3 writes text with "<" escaped and every attribute value quoted, so
+# a "<" outside a quoted value is where a tag begins: a tag is never found inside a value.
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_HEADING = re.compile(r"[hH]([1-6])")
+
+
+@register.filter(is_safe=True)
+def headings_below(html: str, level: int) -> str:
+    """The body ``html`` with its headings one level below a heading of ``level`` (the title of
+    its language block): the highest becomes ``h<level + 1>``, the others keep their distance
+    from it, down to ``h6`` at most. An editor's ``##`` subhead is then an ``h2`` under the
+    page's ``h1`` and an ``h3`` under the second language's ``h2`` title, never beside it.
+    Only tag names change: the result is as safe as ``html`` was."""
+    found = [_HEADING.fullmatch(match.group(2)) for match in _TAG.finditer(html)]
+    levels = [int(heading.group(1)) for heading in found if heading]
+    if not levels:
+        return html
+    shift = int(level) + 1 - min(levels)
+
+    def moved(match):
+        heading = _HEADING.fullmatch(match.group(2))
+        if heading is None or shift == 0:
+            return match.group(0)
+        new = min(6, int(heading.group(1)) + shift)
+        return f"<{match.group(1)}h{new}{match.group(3)}>"
+
+    return _TAG.sub(moved, html)

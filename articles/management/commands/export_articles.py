@@ -25,6 +25,8 @@ class Command(BaseCommand):
         articles = (
             Article.objects.filter(status=Article.Status.PUBLISHED)
             .select_related("section", "image")
+            .with_bylines()
+            .with_topics()
             .order_by("section__slug", "slug")
         )
         count, pictures = 0, set()

@@ -5,6 +5,8 @@ The text is assembled from vocabulary written for this purpose, so it reads like
 without being any real article. Rows are written in batches with their fingerprints and search
 terms computed as the desk would, so every page behaves as it would in production. One article
 in three leads with one of ``--pictures`` drawn pictures, and one in ten shows one as a figure.
+Each has a byline of one to three of ``--people`` people and up to three of ``--topics`` topics,
+a few of each far more often than the rest, as in a real newsroom.
 """
 
 import io
@@ -22,6 +24,8 @@ from PIL import ImageDraw
 from articles.models import Article, Section
 from media import uploads
 from newsroom import changes
+from people.models import Person
+from topics.models import Topic
 
 SECTIONS = [
     ("world", "国际", "World"), ("china", "中国", "China"), ("city", "城市", "City"),
@@ -61,6 +65,37 @@ ZH_TAILS = ["经过数月的征求意见", "尽管下着大雨", "在假期到�
 ]  # fmt: skip
 
 
+SURNAMES = [("李", "Li"), ("王", "Wang"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"),
+    ("杨", "Yang"), ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou")]  # fmt: skip
+GIVEN_NAMES = [("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"),
+    ("磊", "Lei"), ("洋", "Yang"), ("艳", "Yan"), ("勇", "Yong"), ("军", "Jun"), ("杰", "Jie"),
+    ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("霞", "Xia"), ("平", "Ping"), ("刚", "Gang"),
+    ("晓雨", "Xiaoyu"), ("海燕", "Haiyan"), ("建华", "Jianhua")]  # fmt: skip
+TOPIC_PLACES = [("港口", "Harbour"), ("河道", "River"), ("学校", "School"), ("农村", "Rural"),
+    ("老城", "Old town"), ("机场", "Airport"), ("海岸", "Coastal"), ("山区", "Mountain"),
+    ("铁路", "Rail"), ("医院", "Hospital"), ("市场", "Market"), ("图书馆", "Library"),
+    ("公园", "Park"), ("社区", "Community"), ("工厂", "Factory"), ("博物馆", "Museum"),
+    ("水电", "Hydropower"), ("渔业", "Fishing"), ("茶园", "Tea garden"), ("夜班公交", "Night bus"),
+    ("自行车", "Cycling"), ("住房", "Housing"), ("供暖", "Heating"), ("气象", "Weather"),
+    ("档案", "Archive")]  # fmt: skip
+TOPIC_THEMES = [("政策", "policy"), ("预算", "budget"), ("安全", "safety"), ("历史", "history"),
+    ("改造", "renewal"), ("就业", "jobs"), ("价格", "prices"), ("气候", "and climate"),
+    ("志愿者", "volunteers"), ("规划", "planning"), ("技术", "technology"), ("教育", "education"),
+    ("健康", "health"), ("旅游", "tourism"), ("法规", "rules"), ("数据", "data"),
+    ("抗议", "protests"), ("选举", "elections"), ("节日", "festivals"),
+    ("交通", "traffic")]  # fmt: skip
+
+
+def popular(rng: random.Random, rows: list, count: int) -> list:
+    """``count`` different ones of ``rows``, the first far more often than the last (Zipf)."""
+    chosen = []
+    while len(chosen) < min(count, len(rows)):
+        row = rows[min(int(len(rows) ** rng.random()) - 1, len(rows) - 1)]
+        if row not in chosen:
+            chosen.append(row)
+    return chosen
+
+
 def english_sentence(rng: random.Random) -> str:
     return (
         f"{rng.choice(EN_SUBJECTS)} {rng.choice(EN_VERBS)} {rng.choice(EN_OBJECTS)} "
@@ -96,8 +131,16 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=2_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--pictures", type=int, default=24)
+        parser.add_argument("--people", type=int, default=2_000)
+        parser.add_argument("--topics", type=int, default=500)
 
     def handle(self, *args, articles, sections, batch, seed, pictures=24, **options):
+        people, topics = options.get("people", 2_000), options.get("topics", 500)
+        if people < 0 or topics < 0 or topics > len(TOPIC_PLACES) * len(TOPIC_THEMES):
+            raise CommandError(
+                f"--people must be 0 or more, --topics between 0 and "
+                f"{len(TOPIC_PLACES) * len(TOPIC_THEMES)}."
+            )
         if not 1 <= sections <= len(SECTIONS):
             raise CommandError(f"--sections must be between 1 and {len(SECTIONS)}.")
         if articles < 1 or batch < 1:
@@ -111,6 +154,8 @@ class Command(BaseCommand):
             )
             chosen.append(section)
         self.pictures = [drawn(index) for index in range(pictures)]
+        self.people = generated_people(people)
+        self.topics = generated_topics(topics)
         cycle = section_cycle(SHARES[:sections])
         existing = Article.objects.filter(slug__startswith="generated-").count()
         started, now = time.monotonic(), timezone.now()
@@ -122,6 +167,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 # In inserts of 500: PostgreSQL takes at most 65,535 parameters a query.
                 Article.objects.bulk_create(rows, batch_size=500)
+                Article.store_links_of(rows)
                 # New sections and articles: every page may show them.
                 changes.changed(changes.SITE)
             self.progress(first + len(rows), articles, started)
@@ -154,6 +200,11 @@ class Command(BaseCommand):
         if self.pictures and number % 10 == 0 and article.body_en:
             figure = self.pictures[number // 10 % len(self.pictures)]
             article.body_en += f'\n\n![A drawing](media:{figure.name} "A drawing")'
+        if self.people:
+            authors = rng.choices([1, 2, 3], weights=[70, 25, 5])[0]
+            article.set_byline(popular(rng, self.people, authors))
+        if self.topics:
+            article.set_topics(popular(rng, self.topics, rng.choice([0, 1, 1, 2, 2, 3])))
         article.derive()
         article.translation_marks = {}
         return article
@@ -167,6 +218,37 @@ class Command(BaseCommand):
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f} articles/s)"
         )
         sys.stderr.flush()
+
+
+def generated_people(count: int) -> list[Person]:
+    """The newsroom's people, ``person-0`` to ``person-<count - 1>``: 李伟 / Li Wei, …, made
+    once."""
+    names = [(zh + given_zh, f"{en} {given_en}") for given_zh, given_en in GIVEN_NAMES
+             for zh, en in SURNAMES]  # fmt: skip
+    wanted = []
+    for number in range(count):
+        zh, en = names[number % len(names)]
+        wanted.append(Person(slug=f"person-{number}", name_zh_hans=zh, name_en=en))
+    Person.objects.bulk_create(wanted, batch_size=1000, ignore_conflicts=True)
+    found = Person.objects.in_bulk([person.slug for person in wanted], field_name="slug")
+    return [found[person.slug] for person in wanted]
+
+
+def generated_topics(count: int) -> list[Topic]:
+    """The newsroom's topics, ``topic-0`` to ``topic-<count - 1>``: 港口政策 / Harbour policy,
+    …, made once."""
+    pairs = [(place, theme) for theme in TOPIC_THEMES for place in TOPIC_PLACES][:count]
+    wanted = [
+        Topic(
+            slug=f"topic-{number}",
+            name_zh_hans=place_zh + theme_zh,
+            name_en=f"{place_en} {theme_en}",
+        )
+        for number, ((place_zh, place_en), (theme_zh, theme_en)) in enumerate(pairs)
+    ]
+    Topic.objects.bulk_create(wanted, batch_size=1000, ignore_conflicts=True)
+    found = Topic.objects.in_bulk([topic.slug for topic in wanted], field_name="slug")
+    return [found[topic.slug] for topic in wanted]
 
 
 def drawn(index: int):

@@ -32,10 +32,13 @@ from articles.models import (
     field_suffix,
     language_codes,
 )
+from articles.named import named_after
 from media import uploads
 from media.models import Image
 from media.tasks import make_and_record
 from newsroom import changes
+from people.models import Person
+from topics.models import Topic, TopicAlias
 
 
 class ImportProblem(Exception):
@@ -127,6 +130,7 @@ class Command(BaseCommand):
                 if data is not None:
                     uploads.store(data, name.rsplit(".", 1)[1])
             describe_new_pictures(plans, {name for name, data in pictures.items() if data})
+            self.give_people_and_topics(plans)
             created, updated = self.write(plans)
         ids = [name.split(".")[0] for name in pictures]
         made = 0 if renditions_later else sum(
@@ -182,6 +186,13 @@ class Command(BaseCommand):
                 except ValidationError as error:
                     problems.append(f"{path}:2: section {document.section!r}: {_join(error)}")
                     continue
+            for key in documents.SLUG_LIST_KEYS:
+                longest = Person._meta.get_field("slug").max_length
+                for slug in getattr(document, key):
+                    if len(slug) > longest:
+                        line = documents.line_of_field(path.read_bytes(), key)
+                        problems.append(f"{path}:{line}: {key}: {slug!r} is longer than "
+                                        f"{longest} characters")  # fmt: skip
             article = find_article(section, document)
             key = article.pk if article else (document.section, document.slug)
             if key in seen:
@@ -200,6 +211,22 @@ class Command(BaseCommand):
                 problems += [f"{path}:{line}: {message}" for line, message in placed(path, error)]
             plans.append(plan)
         return plans, problems
+
+    def give_people_and_topics(self, plans: list[Planned]) -> None:
+        """Give each article the byline and topics its document names, creating a person or a
+        topic the site lacks, named after its slug (``li-wei`` → ``Li Wei``), and saying so. A
+        topic merged into another is that other one."""
+        people = named_rows(Person, {s for plan in plans for s in plan.document.authors})
+        topics = named_rows(Topic, {s for plan in plans for s in plan.document.topics})
+        for model, found in ((Person, people), (Topic, topics)):
+            for slug, row in sorted(found.items()):
+                if row.pk is None:
+                    row.save()
+                    self.stdout.write(f"Created {model.__name__.lower()} {slug!r} named "
+                                      f"{row.name_en!r}.")  # fmt: skip
+        for plan in plans:
+            plan.article.set_byline([people[slug] for slug in plan.document.authors])
+            plan.article.set_topics([topics[slug] for slug in plan.document.topics])
 
     def write(self, plans: list[Planned]) -> tuple[int, int]:
         created = updated = 0
@@ -321,6 +348,17 @@ def find_section(slug: str) -> Section | None:
     return section
 
 
+def named_rows(model, slugs: set[str]) -> dict:
+    """The people or topics with these slugs by slug, unsaved new ones for those missing."""
+    found = model.objects.in_bulk(list(slugs), field_name="slug") if slugs else {}
+    if model is Topic:
+        merged = TopicAlias.objects.select_related("topic").filter(slug__in=slugs - found.keys())
+        found.update({alias.slug: alias.topic for alias in merged})
+    for slug in slugs - found.keys():
+        found[slug] = model(slug=slug, name_en=named_after(slug))
+    return found
+
+
 def new_section(slug: str) -> Section:
     return Section(slug=slug, name_en=slug.replace("-", " ").title())
 
@@ -355,6 +393,10 @@ def planned(path, document, section, existing: Article | None, *, draft: bool) -
     differences = differences_between(before, article) if existing else []
     if existing and existing.image_name != document.image:
         differences.append("lead image")
+    if existing and tuple(person.slug for person in existing.authors) != document.authors:
+        differences.append("byline")
+    if existing and tuple(topic.slug for topic in existing.topics) != document.topics:
+        differences.append("topics")
     image_id = document.image.split(".")[0] if document.image else None
     return Planned(path, document, section, article, differences, image_id)
 

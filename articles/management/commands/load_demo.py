@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Article, Section
 from newsroom import changes
+from people.models import Byline, Person
+from topics.models import Topic
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo"
 
@@ -22,6 +24,25 @@ DEMO_SECTIONS = [
     ("city", "城市", "City", "我们这座城市的日常与变化。", "Daily life and change in our city."),
     ("culture", "文化", "Culture", "艺术、手艺与阅读。", "Arts, crafts and books."),
     ("science", "科学", "Science", "实验室、田野与天空。", "Laboratories, fields and skies."),
+]
+
+# People of the demo bylines (slug, names, short bios), all made up for Newsroom.
+DEMO_PEOPLE = [
+    ("lin-xiaoyu", "林晓雨", "Lin Xiaoyu", "城市与交通记者。", "Covers the city and how it moves."),
+    ("tom-hale", "汤姆·黑尔", "Tom Hale", "国际新闻编辑。", "Edits the world pages."),
+    ("zhao-ming", "赵明", "Zhao Ming", "科学记者。", "Science reporter: climate and farms."),
+    ("ana-pereira", "安娜·佩雷拉", "Ana Pereira", "文化撰稿人、译者。", "Culture and books."),
+    ("photo-desk", "本报摄影部", "Newsroom photo desk", "", ""),
+]
+DEMO_PHOTOGRAPHERS = ["photo-desk"]  # credited for the photos in their bylines
+DEMO_TOPICS = [
+    ("climate", "气候", "Climate"),
+    ("transport", "交通", "Transport"),
+    ("urban-life", "城市生活", "Urban life"),
+    ("heritage", "文化遗产", "Heritage"),
+    ("translation", "翻译", "Translation"),
+    ("farming", "农业", "Farming"),
+    ("space", "太空", "Space"),
 ]
 
 DEV_USERNAME = "admin"
@@ -56,9 +77,23 @@ class Command(BaseCommand):
                     position=position,
                 )
             changes.changed(changes.SITE)  # the navigation shows the sections
+            for slug, name_zh, name_en, about_zh, about_en in DEMO_PEOPLE:
+                Person.objects.create(
+                    slug=slug,
+                    name_zh_hans=name_zh,
+                    name_en=name_en,
+                    description_zh_hans=about_zh,
+                    description_en=about_en,
+                )
+            for slug, name_zh, name_en in DEMO_TOPICS:
+                Topic.objects.create(slug=slug, name_zh_hans=name_zh, name_en=name_en)
             # The pictures' renditions are made by the task worker that `make run` starts.
             call_command(
                 "import_articles", str(DEMO_ARTICLES), renditions_later=True, stdout=self.stdout
+            )
+            # Roles are the desk's, not the documents': give them as an editor would.
+            Byline.objects.filter(person__slug__in=DEMO_PHOTOGRAPHERS).update(
+                role=Byline.Role.PHOTOS
             )
 
     def make_dev_admin(self) -> None:

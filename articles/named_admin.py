@@ -1,0 +1,42 @@
+"""The desk's lists of people and topics: each in a column per language, found by name in
+either language or by slug, which is fixed once saved (article documents name it)."""
+
+from modeltranslation.admin import TranslationAdmin
+
+from newsroom import changes
+
+from .admin import LanguageColumns
+
+
+class NamedAdmin(changes.RecordedOnce, LanguageColumns, TranslationAdmin):
+    translated = ("name", "description")
+    list_display = ("__str__", "slug")
+    search_fields = ("name_zh_hans", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    extra_fields: tuple[str, ...] = ()  # the model's own, after the slug
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["slug", *self.extra_fields]
+        return [*self.language_fieldsets(), (self.model._meta.verbose_name, {"fields": fields})]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if obj is None else [*readonly, "slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the pages that show its name: its own, its articles', lists with them
+            changes.changed(obj.page_key)
+
+    def delete_model(self, request, obj):
+        keys = [obj.page_key, obj.list_key]
+        super().delete_model(request, obj)
+        changes.changed(*keys)
+
+    def delete_queryset(self, request, queryset):
+        keys = [key for row in queryset for key in (row.page_key, row.list_key)]
+        super().delete_queryset(request, queryset)
+        changes.changed(*keys)
