@@ -394,17 +394,22 @@ class ArticleAdmin(
     # Saving and deleting.
 
     def delete_model(self, request, obj):
-        changes.changed(*revisions.changed_keys(obj, None))
+        keys = revisions.changed_keys(obj, None)
+        changes.changed(*keys, *revisions.listing_keys(obj, None, moved=True))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with changes.batch():  # the deletions and their record, in one transaction
-            deleted = list(queryset.select_related("section"))
+            # Read with their bylines and topics, whose rows go with them.
+            deleted = list(queryset.select_related("section").with_bylines().with_topics())
             super().delete_queryset(request, queryset)
             # After the deletion: a section left with no published article leaves the
             # navigation, whichever of its articles is counted last.
             for article in deleted:
-                changes.changed(*revisions.changed_keys(article, None))
+                changes.changed(
+                    *revisions.changed_keys(article, None),
+                    *revisions.listing_keys(article, None, moved=True),
+                )
 
     def save_model(self, request, obj, form, change):
         if change:

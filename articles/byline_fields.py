@@ -111,4 +111,5 @@ def from_revision(revision, name: str) -> list[str]:
 
 
 def slugs(rows) -> list[str]:
-    return [row.slug for row in rows or ()]
+    """People or topics as slugs, whether given as rows or (a revision's) slugs."""
+    return [row if isinstance(row, str) else row.slug for row in rows or ()]

@@ -940,13 +940,15 @@ class Revision(models.Model):
         return copy
 
     def people_and_topics(self) -> tuple[list, list]:
-        """The people of the byline and the topics as this revision named them (those since
-        merged away are left out)."""
+        """The people of the byline and the topics as this revision named them (a topic
+        merged since as the one it was merged into)."""
         from people.models import Person
-        from topics.models import Topic
+        from topics.models import Topic, TopicAlias
 
         people = Person.objects.in_bulk(self.authors, field_name="slug") if self.authors else {}
         topics = Topic.objects.in_bulk(self.topics, field_name="slug") if self.topics else {}
+        merged = TopicAlias.objects.filter(slug__in=set(self.topics) - topics.keys())
+        topics.update({alias.slug: alias.topic for alias in merged.select_related("topic")})
         return (
             [people[slug] for slug in self.authors if slug in people],
             [topics[slug] for slug in self.topics if slug in topics],

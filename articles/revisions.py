@@ -72,7 +72,14 @@ def save_article(
     now = timezone.now()
     before = None
     if article.pk is not None:
-        before = Article.objects.select_related("section").filter(pk=article.pk).first()
+        # With its byline and topics as they are before this save replaces them.
+        before = (
+            Article.objects.select_related("section")
+            .with_bylines()
+            .with_topics()
+            .filter(pk=article.pk)
+            .first()
+        )
     if before is None:
         article.created_by = user
     elif (before.section.slug, before.slug) != (article.section.slug, article.slug):
@@ -104,11 +111,12 @@ def save_article(
     return _record(article, user=user, note=note, now=now)
 
 
-def listing_keys(before: Article | None, after: Article, *, moved: bool) -> list[str]:
-    """The keys of the author and topic pages whose list a save changes: those of the people
-    and topics the article is or was listed under, when it joins or leaves their lists or
-    ``moved`` in them (it was published, unpublished or given another time). A change to what
-    a listed article shows reaches those pages through its own key."""
+def listing_keys(before: Article | None, after: Article | None, *, moved: bool) -> list[str]:
+    """The keys of the author and topic pages whose list a save changes (``after`` is
+    ``None`` for a deletion): those of the people and topics the article is or was listed
+    under, when it joins or leaves their lists or ``moved`` in them (it was published,
+    unpublished, deleted or given another time). A change to what a listed article shows
+    reaches those pages through its own key."""
     shown = [article for article in (before, after) if article is not None and article.is_published]
     if not shown:
         return []

@@ -256,7 +256,9 @@ class ArticleVersionView(CachedPage, MovedArticleRedirect, DetailView):
         return article.get_version_url(self.kwargs["fingerprint"])
 
     def page_keys(self):
-        return [self.current.page_key]
+        # The version's own byline and topics, by their names today.
+        shown = [*(line.person for line in self.object.byline), *self.object.topics]
+        return [self.current.page_key, *(row.page_key for row in shown)]
 
 
 def earlier_version(article: Article, fingerprint: str):

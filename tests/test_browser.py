@@ -97,6 +97,7 @@ def test_screenshots_of_front_section_and_article_pages(site, browser, size):
         "front": "/zh-hans/",
         "section": "/en/city/",
         "article": "/zh-hans/world/harbour-cranes-go-electric/",
+        "author": "/en/authors/zhao-ming/",
     }
     for name, path in shots.items():
         page.goto(f"{site}{path}")

@@ -198,6 +198,7 @@ def test_a_page_stored_before_the_process_listened_is_checked_once_in_the_databa
 ):
     make_article(slug="ferry")
     city = make_section("city")
+    make_article(section=city, slug="trams")  # City is in the navigation already
     client = Client()
     client.get("/en/world/ferry/")  # stored by a process that asked the database
     elsewhere(lambda: make_article(section=city, slug="buses"))  # nothing the page shows
@@ -219,14 +220,16 @@ def test_a_page_stored_before_the_process_listened_is_checked_once_in_the_databa
 
 
 def test_a_copy_that_outgrows_its_bound_starts_afresh_and_serves_nothing_stale(
-    copy, make_article, monkeypatch
+    copy, make_article, make_section, monkeypatch
 ):
     monkeypatch.setattr(copy, "MOST_KEYS", 3)  # a correction alone names four keys
     make_article(slug="harbour", title_en="Harbour")
-    ferry = make_article(slug="ferry", title_en="Ferry delayed")
-    buses = make_article(slug="buses", title_en="Buses")
+    # In another section, so that the harbour's page does not list them as related.
+    city = make_section("city", name_en="City")
+    ferry = make_article(section=city, slug="ferry", title_en="Ferry delayed")
+    buses = make_article(section=city, slug="buses", title_en="Buses")
     client = Client()
-    for address in ("/en/world/harbour/", "/en/world/ferry/", "/en/world/buses/"):
+    for address in ("/en/world/harbour/", "/en/city/ferry/", "/en/city/buses/"):
         client.get(address)
 
     # Two corrections elsewhere: the copy starts afresh after each, forgetting the first.
@@ -234,7 +237,10 @@ def test_a_copy_that_outgrows_its_bound_starts_afresh_and_serves_nothing_stale(
         before = copy.read([article.page_key]).last_change
         elsewhere(new_title(article.pk, title))
         assert learns_of(copy, article.page_key, before)
-    shown = {slug: client.get(f"/en/world/{slug}/") for slug in ("harbour", "ferry", "buses")}
+    shown = {
+        slug: client.get(f"/en/{section}/{slug}/")
+        for section, slug in (("world", "harbour"), ("city", "ferry"), ("city", "buses"))
+    }
 
     assert len(copy.last) <= 4
     assert shown["harbour"]["X-Page-Cache"] == "hit"  # unchanged: still served as stored

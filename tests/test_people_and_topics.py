@@ -12,6 +12,7 @@ from lxml import etree
 from articles import documents, revisions
 from articles.models import Article
 from people.models import Byline, Person
+from topics import merging
 from topics.models import ArticleTopic, Topic
 
 from .conftest import git_hash_object, page
@@ -372,18 +373,22 @@ def test_related_articles_prefer_the_readers_language(make_article, client):
 # Caching: a person's new name reaches every page that shows it
 
 
-def test_a_persons_new_name_reaches_cached_pages(imported, client, settings):
+def test_a_persons_new_name_reaches_cached_pages(imported, client, admin_client, settings):
     settings.PAGE_CACHE = True
-    for address in ("/en/world/tea-harvest/", "/en/world/", "/en/authors/li-wei/"):
+    addresses = ("/en/world/tea-harvest/", "/en/world/", "/en/authors/li-wei/", "/en/feed/")
+    for address in addresses:
         assert "Li Wei" in client.get(address).content.decode()
     li = Person.objects.get(slug="li-wei")
-    li.name_en = "Li Wei (Beijing)"
-    li.save()
-    from newsroom import changes
 
-    changes.changed(li.page_key)  # as the desk records it
+    response = admin_client.post(
+        f"/admin/people/person/{li.pk}/change/",
+        {"name_zh_hans": "李伟", "name_en": "Li Wei (Beijing)", "description_zh_hans": "",
+         "description_en": "", "photo": "", "account": "", "base_version": li.version,
+         "_save": "Save"},
+    )  # fmt: skip
 
-    for address in ("/en/world/tea-harvest/", "/en/world/", "/en/authors/li-wei/"):
+    assert response.status_code == 302, errors(response)
+    for address in addresses:
         assert "Li Wei (Beijing)" in client.get(address).content.decode(), address
 
 
@@ -542,3 +547,105 @@ def test_a_forged_merge_target_is_a_form_error(admin_client, topic):
         "Select a valid choice. That choice is not one of the available choices."
     ]
     assert Topic.objects.filter(slug="weather").exists()
+
+
+def test_two_editors_changing_a_byline_differently_choose_whose_to_keep(
+    admin_client, make_article, people
+):
+    li, jane = people("li-wei", en="Li Wei"), people("jane-roe", en="Jane Roe")
+    chen = people("chen", en="Chen")
+    article = credited(make_article, byline=[li], slug="story")
+    opened = change_form(article, byline_by=[li.pk, chen.pk])  # the second editor's change
+    first = change_form(article, byline_by=[jane.pk])
+    assert admin_client.post(change_url(article), first).status_code == 302
+
+    response = admin_client.post(change_url(article), opened)
+
+    assert response.status_code == 200
+    conflict = page(response).select_one(".desk-conflict")
+    assert "Jane Roe" in conflict.get_text() and "Li Wei, Chen" in conflict.get_text()
+    assert [person.slug for person in Article.objects.get(pk=article.pk).authors] == ["jane-roe"]
+
+
+def test_a_new_name_in_a_published_byline_reaches_that_persons_stored_pages(
+    client, admin_client, make_article, people, settings
+):
+    settings.PAGE_CACHE = True
+    li, jane = people("li-wei", en="Li Wei"), people("jane-roe", en="Jane Roe")
+    article = credited(make_article, byline=[li], slug="story")
+    assert page(client.get("/en/authors/jane-roe/")).select(".article-item") == []
+
+    changed = change_form(article, byline_by=[li.pk, jane.pk])
+    response = admin_client.post(change_url(article), changed)
+
+    assert response.status_code == 302, errors(response)
+    listed = page(client.get("/en/authors/jane-roe/")).select(".article-item__title a")
+    assert [a["href"] for a in listed] == ["/en/world/story/"]
+    assert client.get("/en/authors/jane-roe/feed/").content.count(b"<entry>") == 1
+
+
+def test_deleting_an_article_moves_the_later_pages_of_its_authors(
+    client, admin_client, make_article, people, settings
+):
+    settings.PAGE_CACHE = True
+    li = people("li-wei", en="Li Wei")
+    newest, *_others = [
+        credited(make_article, byline=[li], slug=f"story-{n}")
+        for n in range(settings.ARTICLES_PER_PAGE + 1)
+    ]
+    assert len(page(client.get("/en/authors/li-wei/?page=2")).select(".article-item")) == 1
+
+    response = admin_client.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [newest.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert client.get("/en/authors/li-wei/?page=2").status_code == 404
+
+
+def test_import_update_keeps_what_each_person_did(imported, tmp_path):
+    article, _output = imported
+    article = Article.objects.get(pk=article.pk)
+    article.set_byline([(person, Byline.Role.REPORTING) for person in article.authors])
+    revisions.save_article(article)
+    path = tmp_path / "tea-harvest.md"
+    path.write_text(DOCUMENT.replace("两周开始", "十天开始"), encoding="utf-8")
+
+    call_command("import_articles", "--update", str(path), stdout=io.StringIO())
+
+    updated = Article.objects.get(pk=article.pk)
+    assert "十天" in updated.body_zh_hans
+    assert [line.role for line in updated.byline] == ["reporting", "reporting"]
+
+
+def test_two_administrators_editing_a_person_do_not_overwrite_each_other(admin_client, people):
+    li = people("li-wei", en="Li Wei")
+    form = {"name_zh_hans": "", "description_zh_hans": "", "description_en": "", "photo": "",
+            "account": "", "base_version": li.version, "_save": "Save"}  # fmt: skip
+    address = f"/admin/people/person/{li.pk}/change/"
+    assert admin_client.post(address, {**form, "name_en": "Li Wei (Beijing)"}).status_code == 302
+
+    response = admin_client.post(address, {**form, "name_en": "Li Wei (Shanghai)"})
+
+    assert response.status_code == 200
+    assert "Someone saved this while you were editing it" in response.content.decode()
+    assert Person.objects.get(pk=li.pk).name_en == "Li Wei (Beijing)"
+    again = admin_client.post(address, {**form, "name_en": "Li Wei (Shanghai)",
+                                        "base_version": li.version + 1})  # fmt: skip
+    assert again.status_code == 302
+    assert Person.objects.get(pk=li.pk).name_en == "Li Wei (Shanghai)"
+
+
+def test_a_merged_topics_slug_cannot_be_taken_by_a_new_topic(admin_client, make_article, topic):
+    climate, weather = topic("climate", en="Climate"), topic("weather", en="Weather")
+    merging.merge(weather, climate, user=None)
+
+    response = admin_client.post(
+        "/admin/topics/topic/add/",
+        {"slug": "weather", "name_en": "Weather again", "name_zh_hans": "",
+         "description_en": "", "description_zh_hans": "", "_save": "Save"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert errors(response) == ["“weather” was merged into “Climate” and its address leads there."]

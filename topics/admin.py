@@ -3,13 +3,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from articles.byline_fields import CheckedAutocomplete
-from articles.named_admin import NamedAdmin
+from articles.named_admin import NamedAdmin, NamedForm
 
 from . import merging
 from .models import Topic, TopicAlias
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(NamedForm):
     merge_into = forms.ModelChoiceField(
         Topic.objects.all(),
         required=False,
@@ -25,6 +25,16 @@ class TopicForm(forms.ModelForm):
     class Meta:
         model = Topic
         fields = ["slug", "name", "description"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        alias = TopicAlias.objects.filter(slug=slug).select_related("topic").first()
+        if alias is not None and self.instance.pk is None:
+            raise forms.ValidationError(
+                _("“%(slug)s” was merged into “%(topic)s” and its address leads there.")
+                % {"slug": slug, "topic": alias.topic}
+            )
+        return slug
 
     def clean_merge_into(self):
         into = self.cleaned_data.get("merge_into")

@@ -139,10 +139,11 @@ def byline(article, language: str):
 
 @register.simple_tag
 def portrait(person, language: str):
-    """A person's photo on their page, its alt text their name in ``language``."""
+    """A person's photo on their page, beside the heading that names them (so it says
+    nothing more to a reader who cannot see it: empty alt text)."""
     return pictures.picture(
         person.photo,
-        alt=str(person.name_in(language)),
+        alt="",
         sizes=pictures.CARD,
         css_class="named-header__photo",
         widest=pictures.CARD_WIDEST,

@@ -225,7 +225,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"Created {model.__name__.lower()} {slug!r} named "
                                       f"{row.name_en!r}.")  # fmt: skip
         for plan in plans:
-            plan.article.set_byline([people[slug] for slug in plan.document.authors])
+            # What each person did is the desk's (documents name people only): kept.
+            roles = {line.person.slug: line.role for line in plan.article.byline}
+            plan.article.set_byline(
+                [(people[slug], roles.get(slug, "")) for slug in plan.document.authors]
+            )
             plan.article.set_topics([topics[slug] for slug in plan.document.topics])
 
     def write(self, plans: list[Planned]) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from articles import revisions
 from articles.models import Article, Section
 from newsroom import changes
 from people.models import Byline, Person
@@ -91,10 +92,15 @@ class Command(BaseCommand):
             call_command(
                 "import_articles", str(DEMO_ARTICLES), renditions_later=True, stdout=self.stdout
             )
-            # Roles are the desk's, not the documents': give them as an editor would.
-            Byline.objects.filter(person__slug__in=DEMO_PHOTOGRAPHERS).update(
-                role=Byline.Role.PHOTOS
-            )
+            # Roles are the desk's, not the documents': given as an editor would.
+            credited = Article.objects.filter(bylines__person__slug__in=DEMO_PHOTOGRAPHERS)
+            for article in credited.select_related("section").distinct():
+                photos = Byline.Role.PHOTOS
+                article.set_byline([
+                    (line.person, photos if line.person.slug in DEMO_PHOTOGRAPHERS else line.role)
+                    for line in article.byline
+                ])  # fmt: skip
+                revisions.save_article(article, note="Photo credits", is_public_note=False)
 
     def make_dev_admin(self) -> None:
         user_model = get_user_model()
