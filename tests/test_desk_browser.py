@@ -246,3 +246,36 @@ def test_screenshots_of_the_media_library_and_a_picture(site, browser, editors):
     expect(page.locator(".focal-picker img")).to_be_visible()
     expect(page.locator("#id_alt_zh_hans")).not_to_have_value("")  # described as imported
     page.screenshot(path=str(SCREENSHOTS / "desk-picture.png"), full_page=True)
+
+
+def test_an_editor_adds_to_the_byline_and_topics_by_typing(site, browser, editors, article):
+    for app in ("people", "topics"):
+        roles = import_module(f"{app}.migrations.0002_roles").ROLES
+        for name, codenames in roles.items():
+            Group.objects.get(name=name).permissions.add(
+                *Permission.objects.filter(content_type__app_label=app, codename__in=codenames)
+            )
+    page = sign_in(browser, site, "li")
+    change_page(page, site, article)
+    chosen = page.locator(".field-byline_by .select2-selection__choice")
+    expect(chosen).to_have_text(["×Tom Hale"])
+
+    page.locator(".field-byline_by .select2-search__field").press_sequentially("赵")
+    page.locator(".select2-results__option", has_text="Zhao Ming").click()
+    page.locator(".field-topics .select2-search__field").press_sequentially("太空")
+    page.locator(".select2-results__option", has_text="Space").click()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+
+    saved = Article.objects.get(pk=article.pk)
+    assert [(line.person.slug, line.role) for line in saved.byline] == [
+        ("tom-hale", ""),
+        ("zhao-ming", ""),
+        ("photo-desk", "photos"),
+    ]
+    assert [topic.slug for topic in saved.topics] == ["transport", "climate", "space"]
+    reader = browser.new_page()
+    reader.goto(f"{site}{article.get_absolute_url().replace('/zh-hans/', '/en/')}")
+    expect(reader.locator("article[lang=en] .byline")).to_have_text(
+        "By Tom Hale and Zhao Ming · Photos by Newsroom photo desk"
+    )
