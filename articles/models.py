@@ -145,6 +145,16 @@ def translated(instance: models.Model, field: str, language: str) -> Translation
     return None
 
 
+def normalize_names(instance: models.Model) -> None:
+    """A section's, person's or topic's name and description in every language as stored: as
+    feeds, sitemaps and pages can carry them."""
+    for code in language_codes():
+        for field in ("name", "description"):
+            name = f"{field}_{field_suffix(code)}"
+            if getattr(instance, name) is not None:
+                setattr(instance, name, documents.normalize_field(field, getattr(instance, name)))
+
+
 class EditConflict(Exception):
     """Somebody else saved the row since this copy of it was loaded."""
 
@@ -240,12 +250,7 @@ class Section(Versioned):
         return str(name) if name else self.slug
 
     def save(self, *args, **kwargs) -> None:
-        # Names reach feeds and sitemaps: stored as pages and XML can carry them.
-        for code in language_codes():
-            for field in ("name", "description"):
-                name = f"{field}_{field_suffix(code)}"
-                if getattr(self, name) is not None:
-                    setattr(self, name, documents.normalize_field(field, getattr(self, name)))
+        normalize_names(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -7,8 +7,15 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import documents
-from .models import Translation, Versioned, field_suffix, has_text, language_codes, slug_format
+from .models import (
+    Translation,
+    Versioned,
+    field_suffix,
+    has_text,
+    language_codes,
+    normalize_names,
+    slug_format,
+)
 from .models import translated as translated_text
 
 
@@ -35,12 +42,7 @@ class Named(Versioned):
         return str(self.name_in(translation.get_language() or settings.LANGUAGE_CODE))
 
     def save(self, *args, **kwargs) -> None:
-        # Names reach feeds and pages' metadata: stored as XML can carry them.
-        for code in language_codes():
-            for field in ("name", "description"):
-                name = f"{field}_{field_suffix(code)}"
-                if getattr(self, name) is not None:
-                    setattr(self, name, documents.normalize_field(field, getattr(self, name)))
+        normalize_names(self)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -1,38 +1,18 @@
 """A person's page and a topic's page: who or what it is, then their articles across sections,
 newest first, paginated as sections are, with a feed (articles/feeds.py)."""
 
-from django.conf import settings
 from django.http import Http404
-from django.views.generic import ListView
 
 from .models import Article
-from .pagination import IndexPaginator
 from .reader_pages import with_sections
-from .views import CachedPage, permanent_redirect, shown_keys
+from .views import ArticlesPage, shown_keys
 
 
-class NamedPageView(CachedPage, ListView):
+class NamedPageView(ArticlesPage):
     """The page of a ``model`` row (a Person or a Topic) found by its slug."""
 
     model = None
     template_name = "articles/named_page.html"
-    context_object_name = "articles"
-    paginate_by = settings.ARTICLES_PER_PAGE
-    paginator_class = IndexPaginator
-    lists_articles = True
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            moved = self.moved_to(kwargs["slug"])
-            if moved is None:
-                raise
-            return permanent_redirect(request, moved.get_absolute_url())
-
-    def moved_to(self, slug: str):
-        """Where the page of a row that used to have ``slug`` is now, if anywhere."""
-        return None
 
     def named(self):
         return self.model.objects.filter(slug=self.kwargs["slug"]).first()

@@ -156,10 +156,11 @@ def section_blocks(request, shown_sections, latest) -> list[tuple[Section, list[
     ]
 
 
-class SectionView(CachedPage, ListView):
-    """A section's articles, newest first. Bad ``?page=`` values are 404s (ListView's own rule)."""
+class ArticlesPage(CachedPage, ListView):
+    """A page of articles, newest first, 20 a page, never counted (a section's, a person's, a
+    topic's). Bad ``?page=`` values are 404s (ListView's own rule); an address the page had
+    before (``moved_to``) answers with a 301 to the one it has now."""
 
-    template_name = "articles/section.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
     paginator_class = IndexPaginator
@@ -169,10 +170,24 @@ class SectionView(CachedPage, ListView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            moved = SectionAlias.objects.select_related("section").filter(slug=kwargs["section"])
-            if not moved:
+            moved = self.moved_to(**kwargs)
+            if moved is None:
                 raise
-            return permanent_redirect(request, moved[0].section.get_absolute_url())
+            return permanent_redirect(request, moved.get_absolute_url())
+
+    def moved_to(self, **kwargs):
+        """What the page at these URL arguments is about now, if it moved (else ``None``)."""
+        return None
+
+
+class SectionView(ArticlesPage):
+    """A section's articles."""
+
+    template_name = "articles/section.html"
+
+    def moved_to(self, section):
+        moved = SectionAlias.objects.select_related("section").filter(slug=section).first()
+        return moved.section if moved else None
 
     def get_queryset(self):
         self.section = sections(self.request).get(self.kwargs["section"])

@@ -8,6 +8,6 @@ from .models import Topic, TopicAlias
 class TopicView(NamedPageView):
     model = Topic
 
-    def moved_to(self, slug: str):
+    def moved_to(self, slug):
         alias = TopicAlias.objects.select_related("topic").filter(slug=slug).first()
         return alias.topic if alias else None
