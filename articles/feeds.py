@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -183,6 +184,15 @@ class NamedFeed(LatestArticlesFeed):
 
     def __init__(self, model):
         self.model = model
+
+    def __call__(self, request, *args, slug, **kwargs):
+        try:
+            return super().__call__(request, *args, slug=slug, **kwargs)
+        except Http404:
+            moved = self.model.moved_from(slug)  # a topic merged into another: its feed
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(f"{moved.get_absolute_url()}feed/")
 
     def scope(self, request, slug) -> Scope:
         return Scope(get_language(), named=get_object_or_404(self.model, slug=slug))

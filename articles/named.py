@@ -45,6 +45,11 @@ class Named(Versioned):
         normalize_names(self)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def moved_from(cls, slug: str):
+        """The row whose pages are now those of the one that had ``slug``, if it moved."""
+        return None
+
     def clean(self) -> None:
         if not self.has_name:
             raise ValidationError(_("Give it a name in at least one language."))

@@ -14,6 +14,9 @@ class NamedPageView(ArticlesPage):
     model = None
     template_name = "articles/named_page.html"
 
+    def moved_to(self, slug):
+        return self.model.moved_from(slug)
+
     def named(self):
         return self.model.objects.filter(slug=self.kwargs["slug"]).first()
 

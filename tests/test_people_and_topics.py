@@ -505,6 +505,8 @@ def test_merging_a_topic_moves_its_articles_and_redirects(
     assert [t.slug for t in Article.objects.get(pk=both.pk).topics] == ["climate"]
     moved = client.get("/en/topics/weather/?page=1")
     assert (moved.status_code, moved["Location"]) == (301, "/en/topics/climate/?page=1")
+    feed = client.get("/zh-hans/topics/weather/feed/")
+    assert (feed.status_code, feed["Location"]) == (301, "/zh-hans/topics/climate/feed/")
     # The earlier text, which named the old topic, can still be checked.
     assert git_hash_object(client.get(f"/world/storm@{before}.md").content) == before
 

@@ -19,6 +19,12 @@ class Topic(Named):
     def get_absolute_url(self) -> str:
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
+    @classmethod
+    def moved_from(cls, slug: str) -> "Topic | None":
+        """The topic one with ``slug`` was merged into."""
+        alias = TopicAlias.objects.select_related("topic").filter(slug=slug).first()
+        return alias.topic if alias else None
+
     @property
     def page_key(self) -> str:
         """The key of the pages that show this topic's name (newsroom/changes.py)."""

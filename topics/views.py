@@ -2,12 +2,8 @@
 
 from articles.named_pages import NamedPageView
 
-from .models import Topic, TopicAlias
+from .models import Topic
 
 
 class TopicView(NamedPageView):
     model = Topic
-
-    def moved_to(self, slug):
-        alias = TopicAlias.objects.select_related("topic").filter(slug=slug).first()
-        return alias.topic if alias else None
