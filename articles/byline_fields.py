@@ -38,7 +38,14 @@ class CheckedAutocomplete(IdsOnly, AutocompleteSelect):
 
 
 class OrderedAutocomplete(IdsOnly, AutocompleteSelectMultiple):
-    """The admin's autocomplete, showing the chosen rows in the order they were chosen."""
+    """The admin's autocomplete, showing the chosen rows in the order they were chosen. Each
+    choice has its own ×, so there is no "clear all" (select2 puts that inside the list of
+    choices, where it is no list item)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
     def optgroups(self, name, value, attr=None):
         groups = super().optgroups(name, value, attr)

@@ -319,6 +319,16 @@ window.addEventListener("load", () => {
     const shown = box.querySelector(".select2-selection__rendered");
     box.setAttribute("aria-labelledby", [label.id, shown && shown.id].filter(Boolean).join(" "));
     if (shown) shown.setAttribute("aria-labelledby", label.id);
+    // A list of choices (byline, topics) types into a box of its own, made again with each
+    // choice: named by the field's label each time.
+    const name = () => {
+      const typed = box.querySelector(".select2-search__field");
+      if (typed && typed.getAttribute("aria-labelledby") !== label.id) {
+        typed.setAttribute("aria-labelledby", label.id);
+      }
+    };
+    name();
+    new MutationObserver(name).observe(box, { childList: true, subtree: true });
   }
 });
 
