@@ -598,7 +598,7 @@ class Article(Versioned):
         """The topics the next save stores, in order."""
         from topics.models import ArticleTopic
 
-        unique = list({topic.pk: topic for topic in reversed(list(topics))}.values())[::-1]
+        unique = list({topic.pk: topic for topic in topics}.values())  # each at its first place
         links = [ArticleTopic(topic=topic, position=n) for n, topic in enumerate(unique)]
         self._links = {**getattr(self, "_links", {}), "topic_links": links}
 

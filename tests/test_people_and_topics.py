@@ -651,3 +651,16 @@ def test_a_merged_topics_slug_cannot_be_taken_by_a_new_topic(admin_client, make_
 
     assert response.status_code == 200
     assert errors(response) == ["“weather” was merged into “Climate” and its address leads there."]
+
+
+def test_a_topic_or_person_given_twice_keeps_its_first_place(make_article, people, topic):
+    climate, energy = topic("climate", en="Climate"), topic("energy", en="Energy")
+    li, jane = people("li-wei", en="Li Wei"), people("jane-roe", en="Jane Roe")
+
+    article = credited(
+        make_article, byline=[li, jane, li], topics=[climate, energy, climate], slug="twice"
+    )
+
+    assert b'authors = ["li-wei", "jane-roe"]\ntopics = ["climate", "energy"]' in (
+        Article.objects.get(pk=article.pk).document_bytes()
+    )
