@@ -262,12 +262,18 @@ def after_changes(env: dict, path: str) -> dict:
     return result
 
 
-def worker_memory(server: subprocess.Popen) -> list[float]:
+def worker_memory(server: subprocess.Popen) -> list[dict]:
+    """Each worker's memory in MB: ``rss`` (every page it can reach, those it shares with the
+    master and the other workers included), ``pss`` (shared pages divided among those sharing
+    them: the workers' ``pss`` and the master's add up to what the server takes) and
+    ``private`` (its own pages only: what one more worker costs)."""
     children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
     sizes = []
     for pid in children.stdout.split():
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        kb = {name: int(value) for name, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
+        sizes.append({"rss": kb["Rss"] / 1024, "pss": kb["Pss"] / 1024,
+                      "private": (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024})  # fmt: skip
     return sizes
 
 
@@ -611,7 +617,11 @@ def write_report(report: dict) -> None:
         "",
         f"- Search, one reader at a time (`{FIRST_RENDERS['search'][0]}`, rendered afresh): "
         f"p50 {ms(search['p50_us'])} ms, p95 {ms(search['p95_us'])} ms.",
-        f"- Worker memory after the news day (RSS): {', '.join(f'{m:.0f} MB' for m in memory)}.",
+        "- Worker memory after the news day, RSS / PSS / private: "
+        + ", ".join(f"{m['rss']:.0f} / {m['pss']:.0f} / {m['private']:.0f} MB" for m in memory)
+        + ". RSS counts what a worker shares with the master and the others (Django, the "
+        "pinyin dictionary the desk's slugs need, the app's code: loaded once, before the "
+        "workers start); PSS divides it among them; private is what one more worker adds.",
         f"- The desk's article list at {ARTICLES:,} articles, signed in: median "
         f"{statistics.median(admin):.0f} ms, slowest {max(admin):.0f} ms of 10 requests.",
         f"- A {pictures['upload_megabytes']} MB 6000 × 4000 JPEG through the media library "
@@ -643,7 +653,8 @@ def verdicts(report: dict) -> list[str]:
              for name in ("article", "section, page 1", "article document")}  # fmt: skip
     slow = {name: r["p99_us"] / 1000 for name, r in report["changing"].items()
             if r["p99_us"] >= 50_000}  # fmt: skip
-    memory = max(report["memory"])
+    memory = max(m["rss"] for m in report["memory"])
+    private = max(m["private"] for m in report["memory"])
     named = {name: report["cold"][name]["p99_us"] / 1000 for name in NAMED_PAGES}
     small, large = report["scale"]
     growth = max(large[k] / small[k] for k in ("correction", "article", "section", "front page"))
@@ -658,7 +669,8 @@ def verdicts(report: dict) -> list[str]:
         line(not slow, "front page, search, feed and sitemap p99 < 50 ms while changes keep "
              "coming" + (": over it " + ", ".join(f"{n} {v:.0f} ms" for n, v in slow.items())
                          if slow else "")),
-        line(memory < 120, f"workers under 120 MB after the news day: {memory:.0f} MB"),
+        line(memory < 120, f"workers under 120 MB RSS after the news day: {memory:.0f} MB "
+                           f"(private: {private:.0f} MB)"),
         line(max(named.values()) < 50,
              f"author and topic pages from a cold page cache, p99 < 50 ms at 16 connections with "
              f"{PEOPLE:,} people and {TOPICS} topics: "
