@@ -219,7 +219,7 @@ class ArticleAdmin(
     list_filter = ("section", "status", MissingTranslationFilter, "published_at")
     show_full_result_count = False
     list_select_related = ("section",)
-    search_fields = ("title_zh_hans", "title_en", "body_zh_hans", "body_en")
+    search_fields = ("title_zh_hans", "title_en", "body_zh_hans", "body_en", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     actions = [transition_action(transition) for transition in TRANSITIONS]
     translated = (*TEXTS, *documents.IMAGE_TEXT_KEYS)

@@ -209,6 +209,18 @@ def test_search_covers_both_languages_titles_and_bodies(admin_client, make_artic
         assert links == []
 
 
+def test_search_finds_an_article_by_its_address(admin_client, make_article):
+    wanted = make_article(slug="harbour-cranes-go-electric", title_en="Cranes")
+    make_article(slug="harbour-ferries", title_en="Ferries")
+
+    soup = page(admin_client.get("/admin/articles/article/", {"q": "harbour-cranes"}))
+
+    links = [a["href"] for a in soup.select("#result_list tbody th a")]
+    assert [link.split("?")[0] for link in links] == [
+        f"/admin/articles/article/{wanted.pk}/change/"
+    ]
+
+
 @pytest.mark.parametrize(
     ("accept", "heading"),
     [("zh-CN,zh;q=0.9", "选择 文章 来修改"), ("en-US,en;q=0.9", "Select article to change")],

@@ -188,6 +188,30 @@ def test_roles_read_as_a_newsroom_writes_them(make_article, people, client):
     assert "摄影" in chinese and "翻译" in chinese
 
 
+def test_a_chinese_byline_spaces_latin_names_from_chinese_words(make_article, people, client):
+    credited(
+        make_article,
+        byline=[
+            people("jane-roe-2", en="Jane Roe"),
+            people("li-wei-3", "李伟", "Li Wei"),
+            people("tom-hale", en="Tom Hale"),
+        ],
+        slug="spaced",
+    )
+    credited(
+        make_article,
+        byline=[people("ann-lee", en="Ann Lee"), people("bo-chen", en="Bo Chen")],
+        slug="two-latin-names",
+    )
+
+    def chinese_byline(slug):
+        soup = page(client.get(f"/zh-hans/world/{slug}/"))
+        return soup.select_one('article[lang="zh-Hans"] .byline').get_text()
+
+    assert chinese_byline("spaced") == "文：Jane Roe、李伟和 Tom Hale"
+    assert chinese_byline("two-latin-names") == "文：Ann Lee 和 Bo Chen"
+
+
 def test_cards_carry_the_byline(imported, client):
     card = page(client.get("/en/world/")).select_one(".article-item")
     assert [a.get_text() for a in card.select(".article-item__byline a")] == ["Li Wei", "Jane Roe"]
