@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .metadata import feed_title, site_name
 from .models import LATEST, Article, Section, field_suffix
 from .reader_pages import Listing
 
@@ -95,14 +96,14 @@ class LatestArticlesFeed(Feed):
 
     def author_name(self, scope):
         """The feed's author, which every entry without a byline has (RFC 4287)."""
-        return settings.SITE_NAME
+        return site_name(scope.language)
 
     def title(self, scope):
         if scope.named is not None:
-            return _("Newsroom: %(name)s") % {"name": scope.named.name_in(scope.language)}
+            return feed_title(str(scope.named.name_in(scope.language)))
         if scope.section is None:
-            return _("Newsroom: latest articles")
-        return _("Newsroom: %(section)s") % {"section": scope.section.name_in(scope.language)}
+            return feed_title(_("latest articles"))
+        return feed_title(str(scope.section.name_in(scope.language)))
 
     def subtitle(self, scope):
         return _("The latest articles in %(language)s.") % {

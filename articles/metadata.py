@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
 
 from media import renditions
 
@@ -29,6 +30,23 @@ class PageMetadata:
     twitter: list[tuple[str, str]]
     feeds: list[tuple[str, str]] = field(default_factory=list)  # (title, absolute URL)
     json_ld: str = ""
+
+
+def site_name(language: str | None = None) -> str:
+    """The publication's name in ``language`` (by default the active one): ``SITE_NAME``, or
+    ``SITE_NAME_ZH_HANS`` in Chinese."""
+    code = field_suffix(language or translation.get_language()).upper()
+    return getattr(settings, f"SITE_NAME_{code}", settings.SITE_NAME)
+
+
+def feed_title(name: str) -> str:
+    """A feed's title in the active language: the publication's name, then what it follows."""
+    return _("%(site)s: %(name)s") % {"site": site_name(), "name": name}
+
+
+def site(request) -> dict:
+    """Templates' ``site_name``, in the language of the page (a context processor)."""
+    return {"site_name": site_name}
 
 
 def absolute(request, path: str) -> str:
@@ -100,7 +118,7 @@ def for_page(request, *, title: str, description: str, kind: str = "website", ex
     canonical = absolute(request, path)
     opengraph = [
         ("og:type", kind),
-        ("og:site_name", settings.SITE_NAME),
+        ("og:site_name", site_name(language)),
         ("og:title", title),
         ("og:description", description),
         ("og:url", canonical),
@@ -115,7 +133,7 @@ def for_page(request, *, title: str, description: str, kind: str = "website", ex
     twitter = [("twitter:card", "summary"), ("twitter:title", title)]
     twitter.append(("twitter:description", description))
     with translation.override(language):
-        feeds = [(settings.SITE_NAME, absolute(request, reverse("articles:feed")))]
+        feeds = [(site_name(language), absolute(request, reverse("articles:feed")))]
     return PageMetadata(
         title=title,
         description=description,
@@ -131,14 +149,15 @@ def section_feed(request, section: Section, language: str) -> tuple[str, str]:
     """The section's Atom feed in ``language``: (title, absolute URL)."""
     name = str(section.name_in(language))
     url = reverse("articles:section-feed", kwargs={"section": section.slug})
-    return f"{settings.SITE_NAME}: {name}", absolute(request, url)
+    with translation.override(language):
+        return feed_title(name), absolute(request, url)
 
 
 def for_section(request, section: Section) -> PageMetadata:
     language = translation.get_language()
     name = str(section.name_in(language))
     description = getattr(section, f"description_{language.replace('-', '_')}") or name
-    metadata = for_page(request, title=f"{name} · {settings.SITE_NAME}", description=description)
+    metadata = for_page(request, title=f"{name} · {site_name()}", description=description)
     metadata.feeds.append(section_feed(request, section, language))
     return metadata
 
@@ -151,12 +170,12 @@ def for_named(request, named) -> PageMetadata:
     description = named.description_in(language)
     metadata = for_page(
         request,
-        title=f"{name} · {settings.SITE_NAME}",
+        title=f"{name} · {site_name()}",
         description=" ".join(str(description).split()) if description else name,
         kind="profile" if named.article_lookup.endswith("person") else "website",
     )
     feed = absolute(request, f"{named.get_absolute_url()}feed/")
-    metadata.feeds.append((f"{settings.SITE_NAME}: {name}", feed))
+    metadata.feeds.append((feed_title(name), feed))
     url = absolute(request, named.get_absolute_url())
     if named.article_lookup.endswith("person"):
         about = {**person_json(request, named, language), "@id": f"{url}#person"}
@@ -252,7 +271,7 @@ def news_articles_json(request, article: Article) -> str:
             "articleSection": str(article.section.name_in(code)),
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "url": url,
-            "publisher": {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME},
+            "publisher": {"@type": "NewsMediaOrganization", "name": site_name(code)},
         }
         if version.summary:
             entry["description"] = version.summary

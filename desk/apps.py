@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +11,10 @@ class DeskConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        # The desk is named after the product, in the editor's language, not "Django
+        from articles.metadata import site_name
+
+        # The desk is named after the publication, in the editor's language, not "Django
         # administration".
-        admin.site.site_header = format_lazy("{} · {}", settings.SITE_NAME, _("Desk"))
+        admin.site.site_header = format_lazy("{} · {}", lazy(site_name, str)(), _("Desk"))
         admin.site.site_title = admin.site.site_header
         admin.site.index_title = _("Desk")

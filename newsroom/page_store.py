@@ -90,7 +90,12 @@ def release() -> str:
     the settings pages show. Worked out once, when the app is loaded (NewsroomConfig.ready):
     with gunicorn's preload, before the workers start, from the files they run."""
     digest = hashlib.sha256()
-    shown = [settings.SITE_NAME, settings.TIME_ZONE, [code for code, _name in settings.LANGUAGES]]
+    shown = [
+        settings.SITE_NAME,
+        settings.SITE_NAME_ZH_HANS,
+        settings.TIME_ZONE,
+        [code for code, _name in settings.LANGUAGES],
+    ]
     digest.update(repr(shown).encode())
     base = Path(settings.BASE_DIR)
     roots = [Path(config.path) for config in apps.get_app_configs()]

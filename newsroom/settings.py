@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.metadata.site",
             ],
         },
     },
@@ -299,7 +300,12 @@ LOGGING = {
 # allow as much for /admin/ (nginx: client_max_body_size 25m).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
-SITE_NAME = os.environ.get("SITE_NAME", "Newsroom").strip() or "Newsroom"
+# The publication's name in English and in Chinese (articles.metadata.site_name): the header,
+# page titles, feeds, social cards, JSON-LD and the desk.
+SITE_NAME = os.environ.get("SITE_NAME", "").strip() or "Newsroom"
+SITE_NAME_ZH_HANS = os.environ.get("SITE_NAME_ZH_HANS", "").strip() or (
+    "新闻室" if SITE_NAME == "Newsroom" else SITE_NAME
+)
 ARTICLES_PER_PAGE = 20
 FRONT_PAGE_ARTICLES = 8
 FRONT_PAGE_PER_SECTION = 4

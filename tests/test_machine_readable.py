@@ -88,6 +88,36 @@ def test_pages_link_to_their_feeds(client, newsroom):
     ]
 
 
+@pytest.mark.parametrize(
+    ("names", "chinese_name", "english_name"),
+    [
+        ({}, "新闻室", "Newsroom"),
+        ({"SITE_NAME_ZH_HANS": "海港报"}, "海港报", "The Harbour Gazette"),
+    ],
+)
+def test_the_publication_is_named_in_the_readers_language_everywhere(
+    client, newsroom, settings, names, chinese_name, english_name
+):
+    if names:
+        settings.SITE_NAME = english_name
+    for setting, value in names.items():
+        setattr(settings, setting, value)
+
+    chinese = feed(client, "/zh-hans/city/feed/")
+    article = page(client.get("/zh-hans/city/chinese/"))
+    english = page(client.get("/en/world/both/"))
+
+    assert chinese.feed.title == f"{chinese_name}：城市"
+    assert chinese.feed.author == chinese_name
+    assert article.select_one(".site-name").get_text() == chinese_name
+    assert article.title.get_text().endswith(f"· {chinese_name}")
+    assert article.select_one('meta[property="og:site_name"]')["content"] == chinese_name
+    data = json.loads(article.select_one('script[type="application/ld+json"]').string)
+    assert data["@graph"][0]["publisher"]["name"] == chinese_name
+    assert english.select_one(".site-name").get_text() == english_name
+    assert feed(client, "/en/feed/").feed.title == f"{english_name}: latest articles"
+
+
 # Sitemaps
 
 

@@ -85,7 +85,7 @@ def head_metadata(context):
     else:
         found = metadata.for_page(
             request,
-            title=context.get("page_title") or settings.SITE_NAME,
+            title=context.get("page_title") or metadata.site_name(),
             description=_("News in Chinese and English, with every article's source verifiable."),
         )
     return render_to_string("includes/head_metadata.html", {"metadata": found})
