@@ -7,9 +7,15 @@ default two per core plus one), GUNICORN_TIMEOUT (seconds, default 30).
 import gc
 import multiprocessing
 import os
+import re
+from pathlib import Path
 
 wsgi_app = "newsroom.wsgi:application"
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+# gunicorn's control socket (gunicornc), one per server: the default, one per user, would be
+# taken over by a second server on the machine and removed when that one stops.
+_address = re.sub(r"\W+", "-", bind)
+control_socket = str(Path(__file__).resolve().parent / "var" / f"gunicorn-{_address}.ctl")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Load the app before forking so workers share its memory and a bad configuration stops the
