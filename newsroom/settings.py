@@ -62,13 +62,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "newsroom",  # the record of what changed, which the page cache reads
     "django_tasks",  # work off the request path (renditions), run by `manage.py db_worker`
-    "django_tasks_db",
+    "newsroom.third_party_apps.BackgroundTasksConfig",  # django-tasks-db
     "media",  # the media library
     "articles",
     "people",  # bylines and author pages
     "topics",  # topics across sections
     "desk",  # autosave and presence in the article form
-    "axes",  # sign-in throttling
+    "newsroom.third_party_apps.SignInThrottlingConfig",  # django-axes: sign-in throttling
     "crawlers",
 ]
 

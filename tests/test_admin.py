@@ -231,6 +231,16 @@ def test_admin_follows_the_editors_language(admin_client, db, accept, heading):
     assert page(response).select_one("#content h1").get_text(strip=True) == heading
 
 
+def test_the_chinese_desk_names_every_app_and_list_in_chinese(admin_client, db):
+    response = admin_client.get("/admin/", headers={"accept-language": "zh-CN,zh;q=0.9"})
+
+    soup = page(response)
+    apps = [caption.get_text(strip=True) for caption in soup.select("#content-main caption")]
+    lists = [link.get_text(strip=True) for link in soup.select("#content-main th a")]
+    assert "登录限制" in apps and "后台任务" in apps and "任务结果" in lists
+    assert not [name for name in apps + lists if name.isascii()]
+
+
 def test_admin_manages_sections_with_both_names(admin_client, db):
     response = admin_client.post(
         "/admin/articles/section/add/",
