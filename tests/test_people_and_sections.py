@@ -115,7 +115,7 @@ def test_an_editor_without_sections_is_told_why_and_whom_to_ask(login, make_pers
     assert "editor of no section" in notice and "ada" in notice
 
 
-def test_the_chinese_desk_is_named_after_the_product(client, admin_user):
+def test_the_chinese_desk_is_named_after_the_publication_in_chinese(client, admin_user):
     chinese = {"accept-language": "zh-CN"}
     signing_in = page(client.get("/admin/login/", headers=chinese))
     client.force_login(admin_user)
@@ -125,7 +125,7 @@ def test_the_chinese_desk_is_named_after_the_product(client, admin_user):
         for address in ("/admin/", "/admin/articles/article/add/")
     ]:
         names = desk.title.get_text() + desk.select_one("#site-name").get_text()
-        assert "Django" not in names and "Newsroom" in names
+        assert "Django" not in names and "新闻室" in names
         assert "编辑台" in names
 
 
