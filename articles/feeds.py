@@ -129,8 +129,10 @@ class LatestArticlesFeed(Feed):
         if scope.section is not None:
             articles = articles.in_section(scope.section)
         if scope.named is not None:
-            articles = articles.about(scope.named)
-        articles = articles.for_reading().with_bylines().with_topics().latest_first()[:FEED_LENGTH]
+            articles = articles.latest_about(scope.named)
+        else:
+            articles = articles.latest_first()
+        articles = articles.for_reading().with_bylines().with_topics()[:FEED_LENGTH]
         scope.shown.extend(articles)
         return [Entry(article, scope.language, scope.site) for article in articles]
 

@@ -335,6 +335,13 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def latest_about(self, named):
+        """``about(named)``, newest first by the link rows' copy of the date and their index
+        (people.Byline, topics.ArticleTopic): a page of a person's or topic's articles is one
+        short walk of that index, however many they have and however few are recent."""
+        links = named.article_lookup.rsplit("__", 1)[0]
+        return self.about(named).order_by(f"-{links}__published_at", f"-{links}__article_id")
+
     def latest_per_section(self, sections, count: int) -> list["Article"]:
         """The ``count`` newest of each of ``sections``: their ids by one small index scan per
         section, then their rows. On PostgreSQL the ids come in one query, an array per
@@ -424,6 +431,8 @@ class ArticleQuerySet(models.QuerySet):
 
 # What Article.derive() sets from the texts on every save.
 DERIVED_FIELDS = ("fingerprint", "search_title", "search_body", "rendered")
+# The rows that link an article to its byline and topics (people.Byline, topics.ArticleTopic).
+LINKS = ("bylines", "topic_links")
 
 
 class Article(Versioned):
@@ -552,6 +561,7 @@ class Article(Versioned):
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             self._store_links()
+            self._date_links()
 
     def get_absolute_url(self) -> str:
         # The article pattern is the section's address and the slug (articles/urls.py).
@@ -614,7 +624,7 @@ class Article(Versioned):
         for article in articles:
             for name, rows in getattr(article, "_links", {}).items():
                 for row in rows:
-                    row.article = article
+                    row.article, row.published_at = article, article.published_at
                 pending.setdefault(name, []).extend(rows)
             article._links = {}
         for name, rows in pending.items():
@@ -625,11 +635,21 @@ class Article(Versioned):
             model = self._meta.get_field(name).related_model
             model.objects.filter(article=self).delete()
             for row in rows:
-                row.article = self
+                row.article, row.published_at = self, self.published_at
             model.objects.bulk_create(rows)
             getattr(self, "_prefetched_objects_cache", {}).pop(name, None)
             self.__dict__.setdefault("_link_rows", {})[name] = rows
         self._links = {}
+
+    def _date_links(self) -> None:
+        """Give the byline's and topics' rows the article's date, which author and topic pages
+        are ordered by (the rows' index walks a person's or topic's articles newest first,
+        however many there are); only rows whose date differs are written."""
+        for name in LINKS:
+            model = self._meta.get_field(name).related_model
+            model.objects.filter(article=self).exclude(published_at=self.published_at).update(
+                published_at=self.published_at
+            )
 
     def _linked(self, name: str, related: str) -> list:
         """The article's ``name`` rows (bylines, topic links) with their ``related`` row: as

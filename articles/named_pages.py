@@ -24,7 +24,7 @@ class NamedPageView(ArticlesPage):
         self.shown = self.named()
         if self.shown is None:
             raise Http404("No such page.")
-        return Article.objects.published().about(self.shown).for_listing().latest_first()
+        return Article.objects.published().latest_about(self.shown).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(named=self.shown, **kwargs)

@@ -68,6 +68,8 @@ class Byline(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    # The article's date (Article._date_links), which the author page is ordered by.
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("byline")
@@ -76,8 +78,12 @@ class Byline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "person"], name="byline_person_once")
         ]
-        # An author page lists their articles newest first from here.
-        indexes = [models.Index(fields=["person", "article"], name="byline_person")]
+        # An author page walks their articles newest first here, one page at a time.
+        indexes = [
+            models.Index(
+                fields=["person", "-published_at", "-article"], name="byline_person_latest"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.person)

@@ -3,10 +3,12 @@ fingerprint), on reader pages, in feeds, JSON-LD and sitemaps, and in the desk."
 
 import io
 import json
+from datetime import timedelta
 
 import feedparser
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from lxml import etree
 
 from articles import documents, revisions
@@ -215,6 +217,47 @@ def test_a_chinese_byline_spaces_latin_names_from_chinese_words(make_article, pe
 def test_cards_carry_the_byline(imported, client):
     card = page(client.get("/en/world/")).select_one(".article-item")
     assert [a.get_text() for a in card.select(".article-item__byline a")] == ["Li Wei", "Jane Roe"]
+
+
+def test_author_and_topic_pages_follow_a_changed_publication_date(
+    make_article, people, topic, client
+):
+    li, tea = people("li-wei", en="Li Wei"), topic("tea", en="Tea")
+    now = timezone.now()
+    older = credited(
+        make_article, byline=[li], topics=[tea], slug="older", published_at=now - timedelta(days=3)
+    )
+    credited(
+        make_article, byline=[li], topics=[tea], slug="newer", published_at=now - timedelta(days=1)
+    )
+    draft = credited(
+        make_article,
+        byline=[li],
+        topics=[tea],
+        slug="draft",
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+
+    def listed():
+        """The slugs on the author page, the topic page and the author's feed, in order."""
+        pages = [
+            page(client.get(address)).select(".article-item__title a")
+            for address in ("/en/authors/li-wei/", "/en/topics/tea/")
+        ]
+        feed = feedparser.parse(client.get("/en/authors/li-wei/feed/").content)
+        links = [[a["href"] for a in links] for links in pages]
+        links.append([entry.link for entry in feed.entries])
+        return [[link.rstrip("/").rsplit("/", 1)[1] for link in found] for found in links]
+
+    assert listed() == [["newer", "older"]] * 3
+
+    older.published_at = now - timedelta(hours=1)  # a date corrected in the desk
+    revisions.save_article(older)
+    draft.status, draft.published_at = Article.Status.PUBLISHED, now - timedelta(days=2)
+    revisions.save_article(draft)
+
+    assert listed() == [["older", "newer", "draft"]] * 3
 
 
 def test_an_author_page_lists_their_articles_newest_first_even_as_second_name(

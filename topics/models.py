@@ -44,6 +44,8 @@ class ArticleTopic(models.Model):
         Topic, on_delete=models.PROTECT, related_name="article_links", verbose_name=_("topic")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The article's date (Article._date_links), which the topic page is ordered by.
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("topic of an article")
@@ -52,7 +54,12 @@ class ArticleTopic(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "topic"], name="article_topic_once")
         ]
-        indexes = [models.Index(fields=["topic", "article"], name="topic_article")]
+        indexes = [
+            # Related articles: does an article share one of these topics?
+            models.Index(fields=["topic", "article"], name="topic_article"),
+            # A topic page walks its articles newest first here, one page at a time.
+            models.Index(fields=["topic", "-published_at", "-article"], name="topic_latest"),
+        ]
 
     def __str__(self) -> str:
         return str(self.topic)
