@@ -27,8 +27,9 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-def pre_fork(server, worker):
-    """Leave what the master loaded out of the workers' garbage collection: a collection writes
-    to every object it looks at, which would copy the master's pages into each worker (about
-    25 MB of private memory per worker after a day of pages; docs/benchmarks.md, "Memory")."""
+def when_ready(server):
+    """Before the first workers are forked, leave what the master loaded out of their garbage
+    collection: a collection writes to every object it looks at, which would copy the master's
+    pages into each worker (about 25 MB more private memory per worker after a few thousand
+    pages; docs/benchmarks.md, "Also measured")."""
     gc.freeze()

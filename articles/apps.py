@@ -1,7 +1,15 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+
+
+def publication_name() -> str:
+    from .metadata import site_name  # the models it imports are not loaded yet here
+
+    return site_name()
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = _("Newsroom")
+    # The desk groups articles and sections under the publication's name, in the editor's
+    # language.
+    verbose_name = lazy(publication_name, str)()

@@ -20,6 +20,7 @@ from newsroom.page_cache import read_query
 from people.models import Person
 from topics.models import Topic
 
+from .metadata import site_name
 from .models import ARCHIVE, Article, Section, field_suffix
 from .pagination import page_asked, rows_between
 from .reader_pages import Listing
@@ -132,6 +133,11 @@ class NewsItem:
     def published(self) -> str:
         return timezone.localtime(self.article.published_at).isoformat()
 
+    @property
+    def publication(self) -> str:
+        """The publication's name as readers of this language know it."""
+        return site_name(self.code)
+
 
 class NewsSitemap(Sitemap):
     """Each language version of the articles published in the last two days."""
@@ -204,7 +210,6 @@ def section(request, section):
     if section == NEWS:
         news = NewsSitemap()
         response = sitemap_views.sitemap(request, {NEWS: news}, template_name="sitemaps/news.xml")
-        response.context_data["publication"] = settings.SITE_NAME
         response.leaves = news.leaves([url["item"] for url in response.context_data["urlset"]])
         return response
     if section == SECTIONS:

@@ -1,20 +1,22 @@
 """What a request may carry, checked before anything reads it.
 
+No address or cookie holds a NUL character, which PostgreSQL cannot store or compare: one in the
+path, the query or a cookie is a 400, not a database error (``AddressMiddleware``, before the
+session is looked up).
+
 The desk accepts articles of a megabyte of text per language, so the request limit
-(``DATA_UPLOAD_MAX_MEMORY_SIZE``) is 25 MB. Readers' pages, and the desk's sign-in, take no forms
-worth that: a body over Django's own default limit, sent anywhere but the signed-in desk, is
-refused (413). No address or cookie
-holds a NUL character, which PostgreSQL cannot store or compare: one in the path, the query or
-a cookie is a 400, not a database error.
+(``DATA_UPLOAD_MAX_MEMORY_SIZE``) is 25 MB. Nobody else sends forms worth that: a body over
+Django's own default limit is refused (413) unless it comes from someone signed in to the desk
+(``BodySizeMiddleware``, after the session and the user are known, before any view or the CSRF
+check reads the body).
 """
 
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.urls import reverse
 
 READER_BODY_LIMIT = 2_621_440  # Django's default DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
 
 
-class RequestSizeMiddleware:
+class AddressMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -27,19 +29,22 @@ class RequestSizeMiddleware:
             return HttpResponseBadRequest(
                 "An address may not hold a NUL character (%00).\n", content_type="text/plain"
             )
+        return self.get_response(request)
+
+
+class BodySizeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         length = request.META.get("CONTENT_LENGTH") or ""
         if (
             length.isascii()
             and length.isdigit()
             and int(length) > READER_BODY_LIMIT
-            and not takes_articles(request.path)
+            and not request.user.is_staff
         ):
             return HttpResponse(
                 "This request is too large.\n", status=413, content_type="text/plain"
             )
         return self.get_response(request)
-
-
-def takes_articles(path: str) -> bool:
-    """Whether ``path`` is the desk's, where articles are written, rather than its sign-in."""
-    return path.startswith(reverse("admin:index")) and path != reverse("admin:login")

@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response.
     "newsroom.security_headers.SecurityHeadersMiddleware",
-    # Long bodies (a long article) only for the desk.
-    "newsroom.request_limits.RequestSizeMiddleware",
+    # No NUL character in an address or a cookie.
+    "newsroom.request_limits.AddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304s for what the page cache does not keep (signed-in editors' pages).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Long bodies (a long article) only from the signed-in desk.
+    "newsroom.request_limits.BodySizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crawlers.middleware.TextAndDataMiningMiddleware",
@@ -296,7 +298,7 @@ LOGGING = {
 # Newsroom's own settings.
 # The desk accepts an article with two bodies of articles.models.BODY_MAX_CHARACTERS each, even
 # URL-encoded (a Chinese character takes nine bytes so); Django's default is 2.5 MB, which
-# newsroom/request_limits.py keeps for everything but the desk. A reverse proxy in front must
+# newsroom/request_limits.py keeps for all but those signed in to the desk. A proxy in front must
 # allow as much for /admin/ (nginx: client_max_body_size 25m).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 

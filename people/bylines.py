@@ -60,11 +60,12 @@ def _joined(shown: list[SafeString], texts: list[str]) -> str:
 
 
 def _is_han(character: str) -> bool:
-    return unicodedata.category(character) == "Lo" and not character.isascii()
+    return unicodedata.name(character, "").startswith("CJK")
 
 
 def _is_latin(character: str) -> bool:
-    return character.isascii() and character.isalnum()
+    """A letter or digit of a Latin-script name (Émile, J. Smith Jr.), or its final stop."""
+    return unicodedata.name(character, "").startswith(("LATIN", "DIGIT", "FULL STOP"))
 
 
 def _name(person, name, language: str, link: bool) -> SafeString:

@@ -90,7 +90,7 @@ def test_a_body_past_the_limit_is_a_form_error_that_keeps_the_text(admin_client,
 def test_only_the_desk_takes_long_bodies(client, db):
     body = "q=" + "x" * 3_000_000
 
-    for address in ("/en/search/", "/admin/login/"):
+    for address in ("/en/search/", "/admin/login/", "/admin/articles/article/add/"):
         answer = client.post(address, body, content_type="application/x-www-form-urlencoded")
 
         assert answer.status_code == 413, address

@@ -116,6 +116,12 @@ def test_the_publication_is_named_in_the_readers_language_everywhere(
     assert data["@graph"][0]["publisher"]["name"] == chinese_name
     assert english.select_one(".site-name").get_text() == english_name
     assert feed(client, "/en/feed/").feed.title == f"{english_name}: latest articles"
+    news = xml(client, "/sitemap-news.xml")
+    named = {
+        entry.findtext(f"{NEWS}language"): entry.findtext(f"{NEWS}name")
+        for entry in news.iter(f"{NEWS}publication")
+    }
+    assert named == {"zh-cn": chinese_name, "en": english_name}
 
 
 # Sitemaps

@@ -197,6 +197,9 @@ def test_a_chinese_byline_spaces_latin_names_from_chinese_words(make_article, pe
             people("jane-roe-2", en="Jane Roe"),
             people("li-wei-3", "李伟", "Li Wei"),
             people("tom-hale", en="Tom Hale"),
+            people("emile", en="Émile Zola"),
+            people("smith", en="J. Smith Jr."),
+            people("chen-jing-2", "陈静"),
         ],
         slug="spaced",
     )
@@ -210,7 +213,8 @@ def test_a_chinese_byline_spaces_latin_names_from_chinese_words(make_article, pe
         soup = page(client.get(f"/zh-hans/world/{slug}/"))
         return soup.select_one('article[lang="zh-Hans"] .byline').get_text()
 
-    assert chinese_byline("spaced") == "文：Jane Roe、李伟和 Tom Hale"
+    spaced = "文：Jane Roe、李伟、Tom Hale、Émile Zola、J. Smith Jr. 和陈静"
+    assert chinese_byline("spaced") == spaced
     assert chinese_byline("two-latin-names") == "文：Ann Lee 和 Bo Chen"
 
 

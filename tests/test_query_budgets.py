@@ -216,5 +216,6 @@ def test_every_public_query_can_use_an_index(client, make_section):
             ):
                 plan = explain(cursor, queries[name])
                 assert index in plan and "Sort" not in plan, f"{name}:\n{plan}"
+                assert "article_listing" not in plan, f"{name}:\n{plan}"
         finally:
             cursor.execute("SET enable_sort = on")
