@@ -215,7 +215,8 @@ def test_every_public_query_can_use_an_index(client, make_section):
                 ("topic page ids", "topic_latest"),
             ):
                 plan = explain(cursor, queries[name])
-                assert index in plan and "Sort" not in plan, f"{name}:\n{plan}"
-                assert "article_listing" not in plan, f"{name}:\n{plan}"
+                # The walk itself (the outer side, the plan's first scan) is on that index.
+                walk = next(line for line in plan.splitlines() if " Scan " in line)
+                assert index in walk and "Sort" not in plan, f"{name}:\n{plan}"
         finally:
             cursor.execute("SET enable_sort = on")
