@@ -28,8 +28,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def when_ready(server):
-    """Before the first workers are forked, leave what the master loaded out of their garbage
-    collection: a collection writes to every object it looks at, which would copy the master's
-    pages into each worker (about 25 MB more private memory per worker after a few thousand
-    pages; docs/benchmarks.md, "Also measured")."""
+    """Before the first workers are forked: load what every worker would otherwise load for
+    itself (the pinyin the desk proposes slugs with), then leave what the master loaded out of
+    their garbage collection: a collection writes to every object it looks at, which would copy
+    the master's pages into each worker (about 25 MB more private memory per worker after a
+    few thousand pages; docs/benchmarks.md, "Also measured")."""
+    from articles.slugs import load_phrases
+
+    load_phrases()
     gc.freeze()

@@ -2,12 +2,17 @@
 first and largest, a message that says what happened, previews for drafts, slugs proposed from
 Chinese titles, and writers who may withdraw what they submitted and read the archive."""
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from articles.slugs import pinyin
 
 from .conftest import page
 from .desk import article_form, change_form, change_url, errors
@@ -84,6 +89,7 @@ def test_a_draft_s_view_on_site_opens_its_preview(editor, make_article):
     ("title_zh", "title_en", "slug"),
     [
         ("渡轮复航", "", "du-lun-fu-hang"),
+        ("重庆银行行长", "", "chong-qing-yin-hang-hang-zhang"),  # phrases read as phrases
         ("渡轮复航", "The ferry returns", "the-ferry-returns"),
     ],
 )
@@ -96,6 +102,26 @@ def test_a_slug_is_proposed_from_the_title_when_left_empty(editor, world, title_
 
     assert added.status_code == 302, errors(added)
     assert Article.objects.get().slug == slug
+
+
+def test_phrases_read_as_with_the_whole_pinyin_dictionary():
+    """The slugs' pinyin keeps only the phrases that change a reading: every phrase of
+    pypinyin's dictionary still reads as it does with the whole dictionary loaded."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    phrases = list(phrases_dict)[::7]
+    whole = subprocess.run(
+        [sys.executable, "-c", WHOLE_DICTIONARY],
+        input=json.dumps(phrases), capture_output=True, text=True, check=True,
+        env={name: value for name, value in os.environ.items() if "PYPINYIN" not in name},
+    )  # fmt: skip
+
+    assert [pinyin(phrase) for phrase in phrases] == json.loads(whole.stdout)
+
+
+WHOLE_DICTIONARY = """import json, sys
+from pypinyin import lazy_pinyin
+print(json.dumps([lazy_pinyin(phrase) for phrase in json.load(sys.stdin)]))"""
 
 
 def test_a_writer_withdraws_what_they_submitted(login, writer, make_article):
