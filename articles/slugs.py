@@ -49,7 +49,9 @@ def load_phrases() -> None:
     try:
         phrases = json.loads(kept.read_text("utf-8"))
     except (OSError, ValueError):
-        found = subprocess.run([sys.executable, __file__], capture_output=True, check=True)
+        found = subprocess.run(
+            [sys.executable, "-m", __name__], cwd=settings.BASE_DIR, capture_output=True, check=True
+        )
         phrases = json.loads(found.stdout)
         part = kept.with_name(f"{kept.name}.{os.getpid()}")
         with contextlib.suppress(OSError):  # a read-only checkout works it out in each process
