@@ -5,8 +5,8 @@ pypinyin reads a character by its own most common reading and a phrase from its 
 47,000 phrases (重庆: chong-qing, not zhong-qing). That dictionary costs every process that
 loads it 44 MB, yet most of its phrases read just as their characters do alone. So pypinyin is
 loaded without it (its documented PYPINYIN_NO_PHRASES switch) and given back only the phrases
-that read otherwise, about 9,000 (4 MB): every phrase of the dictionary still reads as it
-does with the whole of it. That list is worked out in a process of its own, so the whole
+that read otherwise, about 9,000 (9 MB; pinyin takes 22 MB in all instead of 57): every phrase
+of the dictionary still reads as it does with the whole of it. That list is worked out in a process of its own, so the whole
 dictionary never enters a server's memory, once per pypinyin version, and kept in var/.
 """
 
