@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
+import pypinyin
 import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.slugs import pinyin
+from articles.slugs import checked, pinyin
 
 from .conftest import page
 from .desk import article_form, change_form, change_url, errors
@@ -122,6 +124,30 @@ def test_phrases_read_as_with_the_whole_pinyin_dictionary():
 WHOLE_DICTIONARY = """import json, sys
 from pypinyin import lazy_pinyin
 print(json.dumps([lazy_pinyin(phrase) for phrase in json.load(sys.stdin)]))"""
+
+
+@pytest.mark.parametrize(
+    "kept", [b"{}", b"[1]", '{"重庆": [["zhòng"]]}'.encode()], ids=["empty", "list", "short"]
+)
+def test_a_damaged_list_of_kept_phrases_is_worked_out_again(settings, kept):
+    """The phrases kept in var/ are checked before use: a damaged file gives no wrong slug
+    (zhong-qing) and no error; the list is worked out again and the file mended."""
+    path = Path(settings.BASE_DIR) / "var" / f"pinyin-phrases-{pypinyin.__version__}.json"
+    path.write_bytes(kept)
+
+    proposed = subprocess.run(
+        [sys.executable, "-c", PROPOSE], cwd=settings.BASE_DIR, capture_output=True, text=True,
+        check=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+    )  # fmt: skip
+
+    assert proposed.stdout.split() == ["chong-qing-yin-hang"]
+    assert len(checked(path.read_bytes())) > 5000
+
+
+PROPOSE = """import django
+django.setup()
+from articles.slugs import proposed_slug
+print(proposed_slug(None, "重庆银行"))"""
 
 
 def test_a_writer_withdraws_what_they_submitted(login, writer, make_article):
