@@ -173,7 +173,7 @@ def memory_cache(name: str, megabytes: str) -> dict:
     return {"BACKEND": "newsroom.memory_cache.MemoryCache", "OPTIONS": {"MAX_BYTES": size}}
 
 
-CACHES = {"pages": {**memory_cache("PAGE_CACHE_MB", "24"), "LOCATION": "pages"}}
+CACHES = {"pages": {**memory_cache("PAGE_CACHE_MB", "12"), "LOCATION": "pages"}}
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES["default"] = {

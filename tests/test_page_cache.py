@@ -5,7 +5,9 @@ cache that cannot be reached."""
 import io
 import logging
 import os
+import random
 import threading
+from pathlib import Path
 
 import pytest
 import redis
@@ -853,17 +855,32 @@ def test_a_memory_store_keeps_to_its_size_dropping_the_least_recently_used(setti
 
     store = MemoryCache("test-size", {"OPTIONS": {"MAX_BYTES": 2600}})
     store.clear()
-    kilobyte = {letter: letter.encode() * 1000 for letter in "abc"}
+    kilobyte = {letter: random.Random(letter).randbytes(1000) for letter in "abc"}  # no smaller
 
     store.set("a", kilobyte["a"])
     store.set("b", kilobyte["b"])
     store.get("a")  # "b" is now the least recently used
     store.set("c", kilobyte["c"])
-    store.set("huge", b"x" * 5000)
+    store.set("huge", random.Random("huge").randbytes(5000))
 
     assert [key for key in "abc" if store.get(key) is not None] == ["a", "c"]
     assert store.get("huge") is None
     assert store.stored_bytes() <= 2600
+
+
+def test_a_memory_store_keeps_large_values_compressed():
+    """Pages are kept compressed: a store of 100 KB holds ten pages of 18 KB each."""
+    from newsroom.memory_cache import MemoryCache
+
+    store = MemoryCache("test-compressed", {"OPTIONS": {"MAX_BYTES": 100 * 1024}})
+    store.clear()
+    text = (Path(__file__).parent.parent / "README.md").read_text()[: 18 * 1024]
+    pages = {f"page-{number}": f"<p>{number}</p>{text}" for number in range(10)}
+
+    store.set_many(pages)
+
+    assert store.get_many(pages) == pages
+    assert store.stored_bytes() < 100 * 1024
 
 
 def test_a_page_that_names_nothing_it_shows_is_never_stored(client, make_article, settings):
