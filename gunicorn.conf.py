@@ -8,6 +8,7 @@ import gc
 import multiprocessing
 import os
 import re
+import sys
 from pathlib import Path
 
 wsgi_app = "newsroom.wsgi:application"
@@ -33,7 +34,7 @@ def when_ready(server):
     their garbage collection: a collection writes to every object it looks at, which would copy
     the master's pages into each worker (about 25 MB more private memory per worker after a
     few thousand pages; docs/benchmarks.md, "Also measured")."""
-    from articles.slugs import load_phrases
-
-    load_phrases()
+    slugs = sys.modules.get("articles.slugs")
+    if slugs is not None:  # Newsroom's app, not another served with this configuration
+        slugs.load_phrases()
     gc.freeze()

@@ -389,12 +389,14 @@ def main() -> int:
     articles, sections = news_day_addresses(env)
     subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
     report = {"first": {}, "changing": {}, "warm": {}, "images": pictures(env)}
-    servers = [start(env, SITE), start(env, BARE, "bench.bare:application"),
-               start(environment(PAGE_CACHE="off"), UNCACHED)]  # fmt: skip
-    varnish = start_varnish()
-    servers.append(varnish)
+    servers: list[subprocess.Popen] = []  # stopped at the end, whatever happens
     nginx = None
     try:
+        servers.append(start(env, SITE))
+        servers.append(start(env, BARE, "bench.bare:application"))
+        servers.append(start(environment(PAGE_CACHE="off"), UNCACHED))
+        varnish = start_varnish()
+        servers.append(varnish)
         floor = [wrk(BARE, "/listing/")]
         for name, (path, among) in FIRST_RENDERS.items():
             step = 1 if name in NAMED_PAGES else CYCLE
