@@ -660,7 +660,7 @@ def write_report(report: dict) -> None:
         "Run it yourself: `make bench` (set `BENCH_ARTICLES`, `BENCH_SCALE_ARTICLES`,",
         "`BENCH_DURATION`, `BENCH_NEWS_DAY`, `DATABASE_URL` or `REDIS_URL` to change what it",
         "measures). The first run generates the databases, which takes a while (300,000",
-        "articles: about 20 minutes on 2 cores).",
+        "articles: about 30 minutes on 2 cores).",
     ]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
 
