@@ -271,6 +271,23 @@ def test_import_refuses_a_missing_or_mismatching_picture_and_changes_nothing(
     assert not Article.objects.exists() and not Image.objects.exists()
 
 
+def test_import_refuses_a_mismatching_file_for_a_picture_the_library_has(
+    exported_with_pictures,
+):
+    from articles.models import Article
+
+    folder, _lead, figure_name = exported_with_pictures
+    call_command("import_articles", str(folder), stdout=io.StringIO())
+    before = list(Article.objects.values_list("slug", "version"))
+    (folder / "media" / figure_name).write_bytes(b"other bytes")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_articles", str(folder), stdout=io.StringIO())
+    assert f"cranes.md:26: {folder / 'media' / figure_name} does not match its name" in str(
+        refused.value
+    )
+    assert list(Article.objects.values_list("slug", "version")) == before
+
+
 def test_a_page_links_a_rendition_not_made_yet_to_the_original(client, make_article, make_image):
     image = make_image(renditions_made=False)
     article = make_article(image=image, image_alt_en="Cranes")

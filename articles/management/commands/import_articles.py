@@ -258,7 +258,8 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict, list[str], list[st
     """Every picture the documents show, by name: its bytes if the library does not have it
     yet (read from a ``media/`` folder beside the document or one of ``folders``), else None;
     the problems found (``file:line: problem``), and what the editor should know of the
-    pictures taken in."""
+    pictures taken in. A file given for a picture the library has is checked all the same:
+    one that does not match its name is refused, never silently passed over."""
     pictures, problems, warnings = {}, [], []
     for path, document in parsed:
         for name in document.images():
@@ -272,21 +273,22 @@ def find_pictures(parsed, folders: list[Path]) -> tuple[dict, list[str], list[st
                 )
                 continue
             image_id, extension = name.split(".")
-            if Image.objects.filter(pk=image_id, format=extension).exists():
-                pictures[name] = None
-                continue
+            in_library = Image.objects.filter(pk=image_id, format=extension).exists()
             candidates = [path.parent / "media" / name, *(folder / name for folder in folders)]
             found = next((c for c in candidates if c.is_file()), None)
-            if found is None:
+            if found is None and not in_library:
                 problems.append(f"{path}:{line}: {name} is not in the library, nor in "
                                 f"{path.parent / 'media'} or a --media folder")  # fmt: skip
                 continue
-            data = found.read_bytes()
-            if uploads.blob_id(data) != image_id:
+            data = found.read_bytes() if found else b""
+            if found and uploads.blob_id(data) != image_id:
                 problems.append(
                     f"{path}:{line}: {found} does not match its name: its bytes hash to "
                     f"{uploads.blob_id(data)}, not {image_id}"
                 )
+                continue
+            if in_library:
+                pictures[name] = None
                 continue
             try:
                 picture, extension = uploads.inspect(data, name)
