@@ -66,7 +66,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
+    # The keys are for this cache's purges: readers get the page without them, as from a CDN.
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

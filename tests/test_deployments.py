@@ -112,6 +112,9 @@ def test_through_varnish_a_correction_reaches_the_next_reader_and_other_pages_st
         stop(varnish, server)
 
     assert set(kept.values()) == {"HIT"}
+    # What a page shows is the cache's business: its keys do not reach readers.
+    shown = {name.lower() for _status, headers, _body in after.values() for name in headers}
+    assert "x-cache" in shown and not {"surrogate-key", "xkey"} & shown
     assert tagged[1]["X-Cache"] == "HIT"  # campaign tags: the same page, kept once
     assert title_and_fingerprint(after[ARTICLE][2])[0] == "The river ferry is back"
     # Purged: the article and the section page that lists it. Kept: the other article.
