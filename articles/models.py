@@ -99,20 +99,24 @@ def html_lang(code: str) -> str:
     return translation.to_locale(code).replace("_", "-")
 
 
-@lru_cache(maxsize=4096)
-def _section_path(prefix: str, language: str, slug: str) -> str:
+@lru_cache(maxsize=8192)
+def _reader_path(prefix: str, language: str, name: str, kwargs: tuple) -> str:
     with translation.override(language):
-        return reverse("articles:section", kwargs={"section": slug})
+        return reverse(name, kwargs=dict(kwargs))
+
+
+def reader_path(name: str, **kwargs: str) -> str:
+    """The address of the reader page ``name`` (a section's, person's or topic's) in the active
+    language. Resolved once per language and arguments (an address depends on nothing else):
+    a list shows a hundred of them, and every article's address is its section's and its slug."""
+    language = translation.get_language()
+    if language is None:
+        return reverse(name, kwargs=kwargs)
+    return _reader_path(get_script_prefix(), language, name, tuple(kwargs.items()))
 
 
 def section_path(slug: str) -> str:
-    """The section's address in the active language. Resolved once per language and slug (an
-    address depends on nothing else): lists show a hundred of them, and every article's address
-    is its section's address and its slug."""
-    language = translation.get_language()
-    if language is None:
-        return reverse("articles:section", kwargs={"section": slug})
-    return _section_path(get_script_prefix(), language, slug)
+    return reader_path("articles:section", section=slug)
 
 
 def has_text(value: str | None) -> bool:

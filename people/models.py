@@ -3,10 +3,9 @@ photographer, a translator, a wire agency), and the bylines themselves."""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, reader_path
 from articles.named import Named
 from media.models import Image
 
@@ -39,7 +38,7 @@ class Person(Named):
         verbose_name_plural = _("people")
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reader_path("articles:author", slug=self.slug)
 
     @property
     def page_key(self) -> str:

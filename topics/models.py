@@ -2,10 +2,9 @@
 about them."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, reader_path
 from articles.named import Named
 
 
@@ -17,7 +16,7 @@ class Topic(Named):
         verbose_name_plural = _("topics")
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return reader_path("articles:topic", slug=self.slug)
 
     @classmethod
     def moved_from(cls, slug: str) -> "Topic | None":
