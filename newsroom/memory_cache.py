@@ -42,12 +42,18 @@ class MemoryCache(BaseCache):
         with _caches_lock:
             self._store = _caches.setdefault(location, _Store(max_bytes))
 
+    def validate_key(self, key):
+        """Any string is a good key here: the keys never leave the process, so Django's
+        warnings about keys memcached would refuse do not apply (and checking each character
+        of each key costs a list page a few percent of its render)."""
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
+        kept = _kept(value)
         with self._store.lock:
             if self._live(key) is not None:
                 return False
-            self._put(key, value, timeout)
+            self._put(key, kept, timeout)
             return True
 
     def get(self, key, default=None, version=None):
@@ -61,8 +67,9 @@ class MemoryCache(BaseCache):
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
+        kept = _kept(value)
         with self._store.lock:
-            self._put(key, value, timeout)
+            self._put(key, kept, timeout)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -105,10 +112,7 @@ class MemoryCache(BaseCache):
             return None
         return pickled
 
-    def _put(self, key, value, timeout) -> None:
-        pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-        if len(pickled) > COMPRESSED_ABOVE:
-            pickled = zlib.compress(pickled, 1)
+    def _put(self, key, pickled: bytes, timeout) -> None:
         self._drop(key)
         store = self._store
         if len(pickled) > store.max_bytes:
@@ -125,6 +129,12 @@ class MemoryCache(BaseCache):
             return False
         self._store.size -= len(entry[1])
         return True
+
+
+def _kept(value) -> bytes:
+    """``value`` as the store keeps it: pickled, and compressed if that is large."""
+    pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(pickled, 1) if len(pickled) > COMPRESSED_ABOVE else pickled
 
 
 def _loaded(kept: bytes):
