@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import search
+from articles import related, search
 from articles.models import Article, Section
 from newsroom import page_cache
 from people.models import Person
-from topics.models import ArticleTopic, Topic
+from topics.models import Topic
 
 from .conftest import page
 
@@ -72,8 +72,8 @@ PAGES = [
     # SQLite), then rows; and the bylines of each of the two lists
     ("/zh-hans/", 9),
     ("/en/world/", 6),  # the page's ids from the index (and one more), its rows, bylines
-    # The article, its byline, its topics, then related articles: the newest few about its
-    # topics and the newest few of its section
+    # The article, its byline, its topics, then related articles: the newest few about each
+    # of its topics and the newest few of its section (one query on PostgreSQL, two on SQLite)
     ("/en/world/bulk-world-1/", 7),
     ("/world/bulk-world-1.md", 5),  # the article, its byline and topics (the document's)
     ("/en/search/?q=ferry", 5),  # ranked ids, then the page's rows
@@ -187,9 +187,7 @@ def test_every_public_query_can_use_an_index(client, make_section):
         "topic page ids": published.latest_about(Topic.objects.get(slug="climate")).values_list(
             "pk"
         )[20:40],
-        "related": published.filter(
-            pk__in=ArticleTopic.objects.filter(topic__slug="climate").values("article")
-        ).latest_first()[:10],
+        "related": related.walks(Article.objects.get(slug="bulk-world-7")),
     }
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
@@ -218,5 +216,10 @@ def test_every_public_query_can_use_an_index(client, make_section):
                 # The walk itself (the outer side, the plan's first scan) is on that index.
                 walk = next(line for line in plan.splitlines() if " Scan " in line)
                 assert index in walk and "Sort" not in plan, f"{name}:\n{plan}"
+            # Related articles walk each topic's index and the section's, however long ago the
+            # topic was last in the news: never the whole archive newest first.
+            plan = explain(cursor, queries["related"])
+            assert "topic_latest" in plan and "article_section_listing" in plan, plan
+            assert "Sort" not in plan, plan
         finally:
             cursor.execute("SET enable_sort = on")
