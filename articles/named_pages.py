@@ -24,7 +24,12 @@ class NamedPageView(ArticlesPage):
         self.shown = self.named()
         if self.shown is None:
             raise Http404("No such page.")
-        return Article.objects.published().latest_about(self.shown).for_listing()
+        return Article.objects.published().latest_about(self.shown)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page's ids come from the person's (or topic's) own index; their rows by id alone.
+        rows = Article.objects.published().for_listing()
+        return super().get_paginator(queryset, per_page, rows=rows, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(named=self.shown, **kwargs)

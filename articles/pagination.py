@@ -49,7 +49,13 @@ class IndexPage(Page):
 
 
 class IndexPaginator(Paginator):
-    """Pages read in two steps and never counted (see the module's docstring)."""
+    """Pages read in two steps and never counted (see the module's docstring). The rows are
+    read from ``rows`` (by default the list itself) by their ids alone: a person's page finds
+    its ids by walking their byline index, and need not join the bylines again to read them."""
+
+    def __init__(self, object_list, per_page, *args, rows=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = object_list if rows is None else rows
 
     def validate_number(self, number):
         try:
@@ -75,5 +81,5 @@ class IndexPaginator(Paginator):
         )
         if not ids and number > 1:
             raise EmptyPage("That page contains no results")
-        rows = rows_of(self.object_list, ids[: self.per_page])
+        rows = rows_of(self.rows, ids[: self.per_page])
         return IndexPage(rows, number, self, has_next=len(ids) > self.per_page)

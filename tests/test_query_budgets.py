@@ -161,6 +161,33 @@ def test_a_section_page_never_counts_the_section(client, make_section):
     assert client.get("/en/world/?page=last").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("address", "link"),
+    [
+        ("/en/authors/li-wei/?page=2", "people_byline"),
+        ("/en/topics/climate/", "topics_articletopic"),
+    ],
+)
+def test_a_named_page_reads_one_page_of_its_links_however_many_it_has(
+    client, make_section, address, link
+):
+    """A person's or topic's page walks their links for one page of ids, then reads those
+    articles by id alone: a writer with ten thousand articles costs a page no more."""
+    add_articles(make_section("world"), 60)
+    cache.clear()
+    caches["pages"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+
+    walks = [
+        query["sql"]
+        for query in queries.captured_queries
+        if f'JOIN "{link}"' in query["sql"] and '"articles_article"' in query["sql"]
+    ]
+    assert len(walks) == 1, walks
+    assert "LIMIT" in walks[0]
+
+
 def explain(cursor, queryset) -> str:
     # QuerySet.explain() cannot wrap a query filtered on a window function; EXPLAIN its SQL.
     sql, params = queryset.query.sql_with_params()
