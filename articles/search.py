@@ -267,8 +267,11 @@ class Excerpt:
     pieces: list[tuple[str, bool]]
 
 
-def _match_spans(text: str, wanted: list[str]) -> list[tuple[int, int]]:
-    """Where ``text`` matches a query term: (start, end) pairs, in order, touching ones joined."""
+def _match_spans(
+    text: str, wanted: list[str], *, reach: int | None = None
+) -> list[tuple[int, int]]:
+    """Where ``text`` matches a query term: (start, end) pairs, in order, touching ones joined;
+    with ``reach``, only those that begin within ``reach`` characters of the first."""
     wanted_set = set(wanted)
     spans: list[tuple[int, int]] = []
 
@@ -280,6 +283,8 @@ def _match_spans(text: str, wanted: list[str]) -> list[tuple[int, int]]:
 
     for match in _RUNS.finditer(text):
         run, start = match.group(), match.start()
+        if reach is not None and spans and start >= spans[0][0] + reach:
+            break
         if _HAN_RUN.fullmatch(run):
             for offset, character in enumerate(run):
                 bigram = run[offset : offset + 2]
@@ -318,7 +323,8 @@ def excerpt(text: str, wanted: list[str], length: int = EXCERPT_LENGTH) -> list[
     characters (where the search index finds it too), highlighted: a result's work stays
     bounded however long its article."""
     flat = " ".join((text or "")[:EXCERPT_SOURCE].split())
-    spans = _match_spans(flat, wanted)
+    # The passage ends less than ``length`` after the first match: nothing further is read.
+    spans = _match_spans(flat, wanted, reach=length)
     first = spans[0][0] if spans else 0
     start = max(0, first - length // 3)
     end = min(start + length, len(flat))
