@@ -346,21 +346,28 @@ class ArticleQuerySet(models.QuerySet):
         links = named.article_lookup.rsplit("__", 1)[0]
         return self.about(named).order_by(f"-{links}__published_at", f"-{links}__article_id")
 
-    def latest_per_section(self, sections, count: int) -> list["Article"]:
-        """The ``count`` newest of each of ``sections``: their ids by one small index scan per
-        section, then their rows. On PostgreSQL the ids come in one query, an array per
-        section; elsewhere in one query per section."""
+    def latest_per_section(self, counts: dict) -> list["Article"]:
+        """The ``counts[section]`` newest of each section: their ids by one small index scan
+        per section, then their rows. On PostgreSQL the ids come in one query, an array per
+        section (as many for each as the largest count; the rest are not read); elsewhere in
+        one query per section."""
 
-        def newest(section):
+        def newest(section, count):
             return self.filter(section=section).latest_first().values("pk")[:count]
 
         if connection.vendor == "postgresql":
-            found = Section.objects.filter(pk__in=[section.pk for section in sections]).annotate(
-                newest=ArraySubquery(newest(OuterRef("pk")))
+            most = max(counts.values(), default=0)
+            found = Section.objects.filter(pk__in=[section.pk for section in counts]).annotate(
+                newest=ArraySubquery(newest(OuterRef("pk"), most))
             )
-            ids = [pk for ids in found.values_list("newest", flat=True) for pk in ids]
+            wanted = {section.pk: count for section, count in counts.items()}
+            ids = [
+                pk
+                for section, ids in found.values_list("pk", "newest")
+                for pk in ids[: wanted[section]]
+            ]
         else:
-            ids = [row["pk"] for section in sections for row in newest(section)]
+            ids = [row["pk"] for section, count in counts.items() for row in newest(section, count)]
         return list(self.filter(pk__in=ids)) if ids else []
 
     def for_listing(self):

@@ -134,15 +134,12 @@ def section_blocks(request, shown_sections, latest) -> list[tuple[Section, list[
     ``latest`` does not show; a section with none left is left out.
 
     What ``latest`` shows of a section is that section's newest articles (both lists are newest
-    first), so reading as many more of each section as ``latest`` holds of any one is enough,
-    in the same queries as reading ``FRONT_PAGE_PER_SECTION`` of each alone."""
+    first), so reading as many more of each section as ``latest`` holds of it is enough, in the
+    same queries as reading ``FRONT_PAGE_PER_SECTION`` of each alone."""
     per_section = settings.FRONT_PAGE_PER_SECTION
     in_latest = Counter(article.section_id for article in latest)
-    newest = (
-        Article.objects.published()
-        .for_listing()
-        .latest_per_section(shown_sections, per_section + max(in_latest.values(), default=0))
-    )
+    wanted = {section: per_section + in_latest[section.pk] for section in shown_sections}
+    newest = Article.objects.published().for_listing().latest_per_section(wanted)
     shown = {article.pk for article in latest}
     by_section = {section.pk: [] for section in shown_sections}
     for article in sorted(newest, key=lambda a: (a.published_at, a.pk), reverse=True):
