@@ -270,8 +270,9 @@ class Excerpt:
 def _match_spans(
     text: str, wanted: list[str], *, reach: int | None = None
 ) -> list[tuple[int, int]]:
-    """Where ``text`` matches a query term: (start, end) pairs, in order, touching ones joined;
-    with ``reach``, only those that begin within ``reach`` characters of the first."""
+    """Where ``text`` matches a query term: (start, end) pairs, in order, touching ones joined.
+    With ``reach``, the reading stops at the first word or run of Chinese that begins ``reach``
+    characters or more after the first match."""
     wanted_set = set(wanted)
     spans: list[tuple[int, int]] = []
 

@@ -44,8 +44,8 @@ class MemoryCache(BaseCache):
 
     def validate_key(self, key):
         """Any string is a good key here: the keys never leave the process, so Django's
-        warnings about keys memcached would refuse do not apply (and checking each character
-        of each key costs a list page a few percent of its render)."""
+        warnings about keys memcached would refuse do not apply. (Checking each character
+        costs about 4 µs a key, and a list page reads a key for each of its items.)"""
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
