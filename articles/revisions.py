@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from newsroom import changes
 
-from . import translations
+from . import documents, translations
 from .models import (
     ARCHIVE,
     LATEST,
@@ -237,14 +237,19 @@ def rewrite_documents(articles, change, *, user, note: str) -> int:
     history = []
     for article in rewritten:
         change(article)
-        fingerprint = article.compute_fingerprint()
+        document = article.document_bytes()
+        fingerprint = documents.fingerprint(document)
         if article.published_at <= now and fingerprint != article.fingerprint:
             article.revised_at = now
             for code in language_codes():
                 setattr(article, correction_note_field(code), "")
         article.fingerprint = fingerprint
         if article.rendered:
-            article.rendered = {**article.rendered, "fingerprint": fingerprint}
+            article.rendered = {
+                **article.rendered,
+                "fingerprint": fingerprint,
+                "document": document.decode(),
+            }
         article.version += 1
         article.updated_by, article.updated_at = user, now
         history.append(

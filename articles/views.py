@@ -288,7 +288,7 @@ class ArticleDocumentView(MovedArticleRedirect):
 
     def get(self, request, section, slug):
         article = published_article(request, section, slug)
-        response = markdown_response(article.document_bytes())
+        response = markdown_response(article.published_document())
         show_keys(response, article.page_key)
         return response
 

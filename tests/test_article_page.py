@@ -278,7 +278,7 @@ def test_correcting_the_text_changes_the_fingerprint(client, example_article):
     assert git_hash_object(response.content) == example_article.fingerprint
 
 
-def test_changing_a_section_slug_refreshes_fingerprints(make_section, make_article):
+def test_changing_a_section_slug_refreshes_fingerprints(client, make_section, make_article):
     article = make_article(slug="moved")
     section = article.section
     section.slug = "international"
@@ -290,6 +290,27 @@ def test_changing_a_section_slug_refreshes_fingerprints(make_section, make_artic
     assert changed == 1
     assert article.fingerprint == git_hash_object(article.document_bytes())
     assert b'section = "international"' in article.document_bytes()
+    # The document readers download moved with it, and is the one kept with the article.
+    served = client.get("/international/moved.md").content
+    assert git_hash_object(served) == article.fingerprint
+    assert served == article.rendered["document"].encode()
+
+
+@pytest.mark.parametrize("kept", ['section = "elsewhere"\n', None])
+def test_a_kept_document_is_served_only_if_it_hashes_to_the_fingerprint(client, make_article, kept):
+    """Saving an article keeps its document beside the rendered bodies. Bytes that do not
+    hash to the fingerprint (changed in the database by hand, or an article saved before
+    documents were kept) are never served: the document is built again."""
+    article = make_article(slug="kept")
+    rendered = {name: value for name, value in article.rendered.items() if name != "document"}
+    if kept is not None:
+        rendered["document"] = kept
+    Article.objects.filter(pk=article.pk).update(rendered=rendered)
+
+    served = client.get("/world/kept.md").content
+
+    assert git_hash_object(served) == article.fingerprint
+    assert b'section = "world"' in served
 
 
 def test_a_draft_is_not_found_for_readers(client, make_article):

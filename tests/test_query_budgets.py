@@ -75,7 +75,7 @@ PAGES = [
     # The article, its byline, its topics, then related articles: the newest few about each
     # of its topics and the newest few of its section (one query on PostgreSQL, two on SQLite)
     ("/en/world/bulk-world-1/", 7),
-    ("/world/bulk-world-1.md", 5),  # the article, its byline and topics (the document's)
+    ("/world/bulk-world-1.md", 3),  # the article: its document is kept with it
     ("/en/search/?q=ferry", 5),  # ranked ids, then the page's rows
     ("/zh-hans/search/?q=渡轮", 5),
     ("/en/feed/", 6),  # the articles, their bylines, their topics
