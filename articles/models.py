@@ -521,8 +521,10 @@ class Article(Versioned):
     # On PostgreSQL, a trigger fills this from the two above on every write (migration 0006);
     # elsewhere it stays empty and search matches the text columns instead.
     search_vector = SearchVectorField(null=True, editable=False)
-    # The published bodies as HTML, rendered on save: {"fingerprint": …, "html": {code: html}}.
-    # Used only while the fingerprint matches the article's, so it can never show another text.
+    # The published bodies as HTML, rendered on save, and the document the fingerprint hashes:
+    # {"fingerprint": …, "html": {code: html}, "document": text}. The HTML is used only while
+    # the fingerprint matches the article's, the document only while it hashes to it, so
+    # neither can ever show another text.
     rendered = models.JSONField(default=dict, blank=True, editable=False)
     # For each translated field, the article version at which each language last changed or was
     # confirmed to match: {"title": {"zh-hans": 4, "en": 2}, …}. See articles.translations.

@@ -573,6 +573,10 @@ def test_merging_a_topic_moves_its_articles_and_redirects(
     article.refresh_from_db()
     assert b'topics = ["climate"]' in article.document_bytes()
     assert article.fingerprint == git_hash_object(article.document_bytes()) != before
+    # What readers download names the topic it now has, and hashes to the new fingerprint.
+    served = client.get("/world/storm.md").content
+    assert b'topics = ["climate"]' in served
+    assert git_hash_object(served) == article.fingerprint
     assert [t.slug for t in Article.objects.get(pk=both.pk).topics] == ["climate"]
     moved = client.get("/en/topics/weather/?page=1")
     assert (moved.status_code, moved["Location"]) == (301, "/en/topics/climate/?page=1")
