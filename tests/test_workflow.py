@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 
 from articles.models import Article, Section
 
-from .conftest import page
+from .conftest import git_hash_object, page
 from .desk import article_form, bulk, change_form, change_url, errors
 
 DRAFT, REVIEW, PUBLISHED, UNPUBLISHED = (
@@ -224,6 +224,21 @@ def test_editor_bulk_actions_apply_only_where_allowed(login, world_editor, city,
     assert status_of(mine) == PUBLISHED
     assert status_of(draft) == PUBLISHED  # an editor may publish a draft of their section
     assert status_of(elsewhere) == REVIEW
+
+
+def test_publishing_from_the_list_saves_the_article_whole(login, world_editor, make_article):
+    """The list reads its rows without their longest columns; an article published from it is
+    still saved as the desk's form saves it: its bodies rendered and its document kept."""
+    article = make_article(status=REVIEW, slug="from-the-list")
+    assert Article.objects.get(pk=article.pk).rendered == {}
+
+    bulk(login(world_editor), "publish", article)
+
+    published = Article.objects.get(pk=article.pk)
+    assert published.status == PUBLISHED
+    assert published.rendered["fingerprint"] == published.fingerprint
+    assert git_hash_object(published.rendered["document"].encode()) == published.fingerprint
+    assert set(published.rendered["html"]) == set(published.languages)
 
 
 def test_editor_cannot_manage_sections_or_people(login, world_editor, world):
