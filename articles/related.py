@@ -1,17 +1,22 @@
 """The articles an article page ends with: others about the same topics, then others from its
 section, those in the reader's language first, newest first. Never the article itself, never
-one readers cannot see. One query on PostgreSQL, two elsewhere, whatever the archive's size.
+one readers cannot see. One query whatever the archive's size, on either database.
 
-On PostgreSQL each list of candidates is a short walk of its own index, however long ago a
-topic was last in the news: the newest few of each topic by the topic's index of its articles
-(topic_latest), the newest few of the section by the section's, all in one query (a UNION ALL).
-Django cannot limit each part of a UNION on SQLite, so there the newest few sharing any topic
-come from one query that walks the articles newest first: short while the topics are in the
-news, long for a topic that has not been for years (on PostgreSQL that walk took 285 ms at
-100,000 articles for a topic of 1,000 old ones; the UNION takes well under a millisecond)."""
+Each list of candidates is a short walk of its own index, however long ago a topic was last in
+the news: the newest few of each topic by the topic's index of its articles (topic_latest), the
+newest few of the section by the section's (article_section_listing), all in one UNION ALL.
+(A walk of the whole archive newest first, stopping at the first few that share a topic, took
+285 ms on PostgreSQL at 100,000 articles for a topic of 1,000 old ones; the UNION takes well
+under a millisecond.)
+
+The query is written as SQL: Django cannot limit each part of a UNION on SQLite, and building
+and compiling the five querysets of a three-topic article cost 2 ms, a fifth of the page's
+first render, for a text that only changes with the number of topics."""
+
+from functools import cache
 
 from django.db import connection
-from django.db.models import BooleanField, Value
+from django.utils import timezone
 
 from .models import Article, field_suffix, has_text, language_codes
 from .reader_pages import with_sections
@@ -22,9 +27,10 @@ CANDIDATES = 2 * SHOWN
 
 
 def related_to(request, article: Article, language: str) -> list[Article]:
-    shares_topic, same_section = _candidates(article)
+    found = list(walks(article))
+    shares_topic = newest(found, on_topic=True)
     on_topic = {candidate.pk for candidate in shares_topic}
-    found = {candidate.pk: candidate for candidate in [*shares_topic, *same_section]}
+    chosen = {c.pk: c for c in [*shares_topic, *newest(found, on_topic=False)]}
     suffix = field_suffix(language)
 
     def order(candidate: Article):
@@ -35,47 +41,48 @@ def related_to(request, article: Article, language: str) -> list[Article]:
             -candidate.pk,
         )
 
-    return with_sections(request, sorted(found.values(), key=order)[:SHOWN])
+    return with_sections(request, sorted(chosen.values(), key=order)[:SHOWN])
 
 
-def others_than(article: Article):
-    """What a related list may show instead of ``article``, with what it shows of them."""
-    titles = [f"title_{field_suffix(code)}" for code in language_codes()]
-    return (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .only("section_id", "slug", "published_at", *titles)
-        .latest_first()
-    )
+def newest(found: list[Article], *, on_topic: bool) -> list[Article]:
+    """The newest ``CANDIDATES`` of those ``walks`` found on a topic, or in the section: an
+    article about two of the topics is found twice."""
+    chosen = {row.pk: row for row in found if bool(row.on_topic) is on_topic}
+    ordered = sorted(chosen.values(), key=lambda row: (row.published_at, row.pk), reverse=True)
+    return ordered[:CANDIDATES]
 
 
 def walks(article: Article):
-    """The newest ``CANDIDATES`` of each of ``article``'s topics and of its section, each read
-    from its own index, in one query (PostgreSQL's UNION ALL): ``on_topic`` says which."""
-    others = others_than(article)
+    """The newest ``CANDIDATES`` of each of ``article``'s topics and of its section that readers
+    may see, other than ``article``, each read from its own index: ``on_topic`` says which."""
+    topics = [topic.pk for topic in article.topics]
+    published_at = Article._meta.get_field("published_at")
+    now = published_at.get_db_prep_value(timezone.now(), connection)
+    seen = [Article.Status.PUBLISHED.value, now, article.pk]
+    params = [article.section_id, *seen]
+    for topic in topics:
+        params += [topic, *seen]
+    return Article.objects.raw(_walks_sql(len(topics)), params)
 
-    def walk(queryset, on_topic: bool):
-        return queryset.annotate(on_topic=Value(on_topic, output_field=BooleanField()))[:CANDIDATES]
 
-    topics = [walk(others.latest_about(topic), True) for topic in article.topics]
-    return walk(others.filter(section_id=article.section_id), False).union(*topics, all=True)
-
-
-def _candidates(article: Article) -> tuple[list[Article], list[Article]]:
-    """The newest ``CANDIDATES`` sharing a topic with ``article``, and the newest
-    ``CANDIDATES`` of its section."""
-    # SQLite refuses a LIMIT inside each part of a UNION; it keeps the one semi-join query.
-    if connection.vendor != "postgresql":
-        others = others_than(article)
-        links = Article._meta.get_field("topic_links").related_model.objects
-        about = links.filter(topic__in=article.topics).values("article")
-        shares_topic = others.filter(pk__in=about)[:CANDIDATES] if article.topics else []
-        return list(shares_topic), list(others.filter(section_id=article.section_id)[:CANDIDATES])
-    found = list(walks(article))
-
-    def newest(on_topic: bool) -> list[Article]:
-        chosen = {row.pk: row for row in found if row.on_topic is on_topic}
-        return sorted(chosen.values(), key=lambda row: (row.published_at, row.pk), reverse=True)
-
-    # The newest of all the topics' candidates, as the one query elsewhere reads them.
-    return newest(True)[:CANDIDATES], newest(False)[:CANDIDATES]
+@cache
+def _walks_sql(topics: int) -> str:
+    article = Article._meta.db_table
+    link = Article._meta.get_field("topic_links").related_model._meta.db_table
+    q = connection.ops.quote_name
+    columns = ["id", "section_id", "slug", "published_at"]
+    columns += [f"title_{field_suffix(code)}" for code in language_codes()]
+    shown = ", ".join(f"a.{q(column)}" for column in columns)
+    seen = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
+    # Each part is a subquery, so that it may have its own ORDER BY and LIMIT on SQLite too.
+    section = (
+        f"SELECT {shown}, 0 AS on_topic FROM {q(article)} a WHERE a.section_id = %s AND {seen} "
+        f"ORDER BY a.published_at DESC, a.id DESC LIMIT {CANDIDATES}"
+    )
+    about = (
+        f"SELECT {shown}, 1 AS on_topic FROM {q(link)} l JOIN {q(article)} a ON a.id = l.article_id "
+        f"WHERE l.topic_id = %s AND {seen} "
+        f"ORDER BY l.published_at DESC, l.article_id DESC LIMIT {CANDIDATES}"
+    )
+    parts = [section, *[about] * topics]
+    return " UNION ALL ".join(f"SELECT * FROM ({part}) part_{n}" for n, part in enumerate(parts))
