@@ -80,8 +80,8 @@ def _walks_sql(topics: int) -> str:
         f"ORDER BY a.published_at DESC, a.id DESC LIMIT {CANDIDATES}"
     )
     about = (
-        f"SELECT {shown}, 1 AS on_topic FROM {q(link)} l JOIN {q(article)} a ON a.id = l.article_id "
-        f"WHERE l.topic_id = %s AND {seen} "
+        f"SELECT {shown}, 1 AS on_topic FROM {q(link)} l "
+        f"JOIN {q(article)} a ON a.id = l.article_id WHERE l.topic_id = %s AND {seen} "
         f"ORDER BY l.published_at DESC, l.article_id DESC LIMIT {CANDIDATES}"
     )
     parts = [section, *[about] * topics]
