@@ -261,10 +261,16 @@ def crawl(port: int, *lists: Path) -> None:
 
 
 def news_day(env: dict, port: int, articles: Path, sections: Path) -> tuple[dict, dict]:
-    corrections = desk(env, NEWS_DAY, "--every", "2", "--among", str(NEWEST))
-    result = run_wrk(port, f"{NEWS_DAY}s", CONNECTIONS, "news_day.lua",
-                     str(articles), str(sections), "/zh-hans/")  # fmt: skip
-    return result, desk_result(corrections)
+    """The readers and the desk for ``NEWS_DAY`` seconds, measured after half as long again
+    unmeasured: the crawl before leaves each page in the one worker that served it, while on
+    a site up all day every worker has served the popular pages and keeps them."""
+    result, saved = {}, {}
+    for seconds in (NEWS_DAY // 2, NEWS_DAY):
+        corrections = desk(env, seconds, "--every", "2", "--among", str(NEWEST))
+        result = run_wrk(port, f"{seconds}s", CONNECTIONS, "news_day.lua",
+                         str(articles), str(sections), "/zh-hans/")  # fmt: skip
+        saved = desk_result(corrections)
+    return result, saved
 
 
 def after_changes(env: dict, path: str) -> dict:
@@ -497,7 +503,10 @@ def write_report(report: dict) -> None:
         "popularity with s = 1: a few hot, a long tail), section pages (15 %) and the front",
         "page (5 %), while the desk saves a correction to a random one of those articles every",
         "two seconds through the save path editors use (bench/desk.py). Before each run every",
-        "address was asked for once, as on a site that has been up all day.",
+        "address was asked for once, then the same readers and desk ran for "
+        f"{NEWS_DAY // 2} s unmeasured,",
+        "as on a site that has been up all day: each app server process has served the",
+        "popular pages and keeps them.",
         "",
         "| where | req/s | p50 ms | p99 ms | answered from a cache | corrections | yardstick | "
         "ratio |",
