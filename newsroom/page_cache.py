@@ -83,6 +83,10 @@ class PageCacheMiddleware:
             if page is not None:
                 return serve(request, page, "hit")
         request.page_render = Render(reading.number, reading.site)
+        # A copy another worker stores meanwhile serves if its render began after every change
+        # this one knows of: the latest it has heard of, and (on PostgreSQL, before the
+        # notification comes back) one this process made to what the page shows.
+        newest = max(reading.number, reading.last_change)
         if not settings.PAGE_CACHE:
             return self.render(request, address, reading, state="off")
         if not store.claim(address):
@@ -90,13 +94,13 @@ class PageCacheMiddleware:
             # moment; anything else waits for that render.
             if page is not None and page.lists and changed_lately(reading.last_change):
                 return serve(request, page, "previous")
-            page = store.wait_for(address, request, reading.number)
+            page = store.wait_for(address, request, newest)
             if page is not None:
                 return serve(request, page, "hit")
             return self.render(request, address, reading)
         try:
             # Another worker may have stored it between the look above and the claim.
-            page = store.rendered_since(address, request, reading.number)
+            page = store.rendered_since(address, request, newest)
             if page is not None:
                 return serve(request, page, "hit")
             return self.render(request, address, reading)

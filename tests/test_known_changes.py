@@ -169,6 +169,33 @@ def test_a_change_this_process_makes_is_known_here_at_once(copy, make_article):
     assert page(shown).select_one("main h1").get_text() == "Ferry on time"
 
 
+def test_a_change_this_process_makes_is_shown_here_before_its_notification_comes(
+    copy, make_article, settings
+):
+    """Until the notification comes back, the copy knows of the change only as this process's
+    own: a stored page older than it is never served, from this process's memory or Redis."""
+    database = connection.settings_dict
+    relay = Relay((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
+    settings.DATABASE_LISTEN_URL = (
+        f"postgres://{database['USER']}@127.0.0.1:{relay.port}/{database['NAME']}"
+    )
+    try:
+        article = make_article(slug="ferry", title_en="Ferry delayed")
+        client = Client()
+        with time_machine.travel(timezone.now(), tick=False):  # no check of the database
+            client.get("/en/world/ferry/")
+            assert client.get("/en/world/ferry/")["X-Page-Cache"] == "hit"
+            relay.silence()  # the notification of the change below never comes
+            article.title_en = "Ferry on time"
+            revisions.save_article(article)
+            shown = client.get("/en/world/ferry/")
+    finally:
+        relay.close()
+
+    assert page(shown).select_one("main h1").get_text() == "Ferry on time"
+    assert shown["X-Page-Cache"] == "miss"
+
+
 def test_a_closed_listening_connection_sends_readers_to_the_database_until_it_is_back(
     copy, make_article
 ):
