@@ -6,11 +6,11 @@ keeps every value pickled, as Django's does, and when the total passes ``MAX_BYT
 the least recently used first. A value larger than the whole budget is not kept at all.
 
 A value of more than a kilobyte pickled (a page, a long list item) is kept compressed with zlib,
-against a dictionary of what the store's first large values began with. Pages have most of their
-markup in common (the head, the navigation, the footer, the words around a byline and a date),
-so each one takes little more than what is its own: at 100,000 articles, an article page of
-14.5 KB takes 1.1 to 1.6 KB against a dictionary of two article pages, 2.3 to 2.4 KB against
-two front pages, and 4.3 KB alone. Storing one costs about 0.15 ms, reading one 0.04 ms.
+against a dictionary made of the first two page-sized values the store kept. Pages have most of
+their markup in common (the head, the navigation, the footer, the words around a byline and a
+date), so each one takes little more than what is its own: at 100,000 articles, an article page
+(14.5 KB of HTML) is kept in 1.6 KB with its headers, against 4.8 KB compressed alone, so 12 MB
+holds about 7,700 of them instead of 2,600. Storing one costs about 0.15 ms, reading one 0.04 ms.
 
 Configured like any cache backend::
 
@@ -26,8 +26,9 @@ from collections import OrderedDict
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 COMPRESSED_ABOVE = 1024  # bytes, pickled
-# The dictionary: the first DICTIONARY_PART bytes of each of the first large values the store
-# keeps, until it has DICTIONARY_PARTS of them (zlib looks back at most 32 KB).
+# The dictionary: the first DICTIONARY_PARTS values the store keeps of 4 to 16 KB pickled (an
+# article page, say, in each language), whole: zlib looks back at most 32 KB, so the start of a
+# longer page (a front page's navigation and its first stories) would make a worse one.
 DICTIONARY_PART, DICTIONARY_PARTS = 16 * 1024, 2
 _FDICT = 0x20  # the bit of a zlib stream's second byte saying it needs a dictionary
 _caches: dict[str, "_Store"] = {}  # by LOCATION, shared by the instances Django makes per thread
@@ -66,8 +67,8 @@ class _Store:
 
     def _learn(self, pickled: bytes) -> None:
         with self.lock:
-            if self.dictionary is None and len(pickled) >= DICTIONARY_PART // 4:
-                self.parts.append(pickled[:DICTIONARY_PART])
+            if self.dictionary is None and DICTIONARY_PART // 4 <= len(pickled) <= DICTIONARY_PART:
+                self.parts.append(pickled)
                 if len(self.parts) == DICTIONARY_PARTS:
                     self.dictionary, self.parts = b"".join(self.parts), []
 
