@@ -119,6 +119,16 @@ def section_path(slug: str) -> str:
     return reader_path("articles:section", section=slug)
 
 
+def card_texts() -> list[str]:
+    """The translated fields an article's card in a list shows: its title, its summary and its
+    lead image's alt text, in every language."""
+    return [
+        f"{field}_{field_suffix(code)}"
+        for field in ("title", "summary", "image_alt")
+        for code in language_codes()
+    ]
+
+
 def has_text(value: str | None) -> bool:
     """A translated field may be NULL or blank; both mean the language has no text."""
     return bool(value and value.strip())
@@ -375,10 +385,8 @@ class ArticleQuerySet(models.QuerySet):
         date and address) and what its kept rendering is keyed by (Article.rendering_key). The
         section is not read: lists give each article the section they keep
         (reader_pages.sections)."""
-        translated = [f"{field}_{field_suffix(code)}" for field in ("title", "summary", "image_alt")
-                      for code in language_codes()]  # fmt: skip
         return self.select_related("image").only(
-            "section_id", "slug", "status", "published_at", "version", "updated_at", *translated,
+            "section_id", "slug", "status", "published_at", "version", "updated_at", *card_texts(),
             "image", *(f"image__{name}" for name in CARD_IMAGE_FIELDS),
         ).with_bylines()  # fmt: skip
 
@@ -584,6 +592,12 @@ class Article(Versioned):
     def page_key(self) -> str:
         """The key of the pages that show this article (see newsroom/changes.py)."""
         return f"article-{self.pk}"
+
+    @property
+    def card_key(self) -> str:
+        """The key of the lists that show this article as a card (revisions.card_fields, and
+        its byline): a change to its body alone leaves them as they are."""
+        return f"card-{self.pk}"
 
     def get_document_url(self) -> str:
         return reverse("article-document", kwargs={"section": self.section.slug, "slug": self.slug})

@@ -25,6 +25,7 @@ from .models import (
     ArticleAlias,
     ImageUse,
     Revision,
+    card_texts,
     field_suffix,
     language_codes,
 )
@@ -152,6 +153,8 @@ def changed_keys(before: Article | None, after: Article | None) -> list[str]:
     )
     if not stays:
         keys += [LATEST, *(article.section.page_key for article in shown)]
+    if not stays or shows_another_card(before, after):
+        keys.append(shown[0].card_key)
     # The navigation, on every page (``site``), lists the sections with a published article
     # (reader_pages.sections_with_articles): a section's first one, or its last one going,
     # changes it. (The others are counted without this article: before or after its write.)
@@ -161,6 +164,24 @@ def changed_keys(before: Article | None, after: Article | None) -> list[str]:
     if any(not others.filter(section_id=section).exists() for section in left ^ joined):
         keys.append(changes.SITE)
     return keys
+
+
+def card_fields() -> list[str]:
+    """What a list shows of an article besides its byline (includes/article_list.html, the
+    related articles at an article page's foot): its address, date and lead image, and its
+    title, summary and image's alt text in every language (as ArticleQuerySet.for_listing
+    reads it). Its section's name, its people's names and its image's crop have keys of their
+    own."""
+    return ["slug", "section_id", "published_at", "image_id", *card_texts()]
+
+
+def shows_another_card(before: Article, after: Article) -> bool:
+    """Whether lists show ``after`` otherwise than ``before``."""
+    if any(getattr(before, name) != getattr(after, name) for name in card_fields()):
+        return True
+    return [(line.person_id, line.role) for line in before.byline] != [
+        (line.person_id, line.role) for line in after.byline
+    ]
 
 
 def _record(article: Article, *, user, note: str, now) -> Revision:

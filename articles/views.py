@@ -203,12 +203,13 @@ class SectionView(ArticlesPage):
         return [self.section.page_key, *shown_keys(self.shown_articles)]
 
 
-def shown_keys(articles) -> list[str]:
-    """The keys of what ``articles`` show on a page: each article, its lead image (whose crop
-    follows the focal point the desk sets) and the people of its byline."""
+def shown_keys(articles, *, whole: bool = False) -> list[str]:
+    """The keys of what ``articles`` show on a page: each one's card (or, ``whole``, all of
+    it), its lead image (whose crop follows the focal point the desk sets) and the people of
+    its byline."""
     keys = []
     for article in articles:
-        keys.append(article.page_key)
+        keys.append(article.page_key if whole else article.card_key)
         if article.image_id:
             keys.append(article.image.page_key)
         keys += [line.person.page_key for line in article.byline]
@@ -226,7 +227,8 @@ class ArticleView(CachedPage, MovedArticleRedirect, DetailView):
 
     def page_keys(self):
         topics = [topic.page_key for topic in self.object.topics]
-        return [*shown_keys([self.object]), *topics, *(a.page_key for a in self.related)]
+        related = [a.card_key for a in self.related]
+        return [*shown_keys([self.object], whole=True), *topics, *related]
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -2,14 +2,14 @@
 
 Every reader page carries *keys* naming what it shows, in its ``Surrogate-Key`` header:
 ``site`` for what every page shows (the sections, the navigation, the crawler policy), and the
-apps' own keys such as ``article-12`` (an article) or ``section-3`` (the list of a section's
-articles). A change takes the next number of the site's change counter and writes it against
-every key it touched, inside the transaction that makes the change. So the record commits
-exactly when the change does: it cannot be lost or half-written, whichever process made the
-change (the desk, an import, a shell, another server). Once the transaction has committed, the
-keys are also purged from the CDN in front of the site (newsroom/purges.py). A change's number
-is at least the time it was made, in microseconds, so numbers never come back, even after the
-database is restored from a backup.
+apps' own keys such as ``article-12`` (an article, shown whole), ``card-12`` (what a list shows
+of it) or ``section-3`` (the list of a section's articles). A change takes the next number of
+the site's change counter and writes it against every key it touched, inside the transaction
+that makes the change. So the record commits exactly when the change does: it cannot be lost or
+half-written, whichever process made the change (the desk, an import, a shell, another server).
+Once the transaction has committed, the keys are also purged from the CDN in front of the site
+(newsroom/purges.py). A change's number is at least the time it was made, in microseconds, so
+numbers never come back, even after the database is restored from a backup.
 
 The page cache (newsroom/page_cache.py) reads the record before it renders a page, and serves a
 stored page only while none of its keys has a later change. Where it reads it:

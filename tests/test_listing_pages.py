@@ -97,7 +97,7 @@ def test_front_page_names_every_article_it_shows(client, make_section, make_arti
 
     assert len(shown) == 8 + 4 + 3
     for article in articles:
-        assert (article.get_absolute_url() in shown) == (article.page_key in keys)
+        assert (article.get_absolute_url() in shown) == (article.card_key in keys)
     assert {world.page_key, city.page_key, "latest"} <= keys
 
 

@@ -97,13 +97,14 @@ def test_pages_name_what_they_show(client, make_section, make_article):
     ferry = make_article(section=world, slug="ferry")
     buses = make_article(section=city, slug="buses")
     article_keys = {f"article-{ferry.pk}", f"article-{buses.pk}"}
+    card_keys = {f"card-{ferry.pk}", f"card-{buses.pk}"}  # lists show their cards
 
     assert keys(client.get("/en/world/ferry/")) == ["site", f"article-{ferry.pk}"]
     assert keys(client.get("/world/ferry.md")) == ["site", f"article-{ferry.pk}"]
-    assert keys(client.get("/en/world/")) == ["site", f"section-{world.pk}", f"article-{ferry.pk}"]
+    assert keys(client.get("/en/world/")) == ["site", f"section-{world.pk}", f"card-{ferry.pk}"]
     front = keys(client.get("/en/"))
     assert front[:2] == ["site", "latest"]
-    assert set(front[2:]) == {f"section-{world.pk}", f"section-{city.pk}", *article_keys}
+    assert set(front[2:]) == {f"section-{world.pk}", f"section-{city.pk}", *card_keys}
     assert set(keys(client.get("/en/feed/"))) == {"site", "latest", *article_keys}
     assert keys(client.get("/en/search/?q=report")) == ["site", "archive"]
     assert keys(client.get("/sitemap-world.xml")) == ["site", "archive"]
@@ -128,7 +129,9 @@ def test_a_correction_makes_only_the_pages_that_show_the_article_new(
     # The oldest: on its own page and the section's second page, not on the front page.
     admin_client.post(change_url(older[24]), change_form(older[24], title_en="Old, corrected"))
     after_older = states()
-    admin_client.post(change_url(ferry), change_form(ferry, body_en="It runs hourly."))
+    admin_client.post(
+        change_url(ferry), change_form(ferry, title_en="Hourly ferry", body_en="It runs hourly.")
+    )
     after_ferry = states()
 
     assert after_older == {
@@ -147,6 +150,32 @@ def test_a_correction_makes_only_the_pages_that_show_the_article_new(
     assert "/en/world/ferry/" in [a["href"] for a in related]
     assert "It runs hourly." in client.get("/en/world/ferry/").content.decode()
     assert "Old, corrected" in client.get("/en/world/?page=2").content.decode()
+
+
+def test_a_correction_to_the_body_alone_leaves_the_lists_that_show_the_article_stored(
+    client, admin_client, make_section, make_article
+):
+    """Lists show an article's card (its title, summary, date, byline and picture), not its
+    body: the front page, its section and the related articles of its neighbours stay."""
+    world = make_section("world")
+    ferry = make_article(section=world, slug="ferry", body_en="The ferry runs daily.")
+    make_article(section=world, slug="buses")
+    lists = ["/en/", "/en/world/", "/en/world/buses/", "/en/feed/"]
+    own = ["/en/world/ferry/", "/zh-hans/world/ferry/", "/world/ferry.md"]
+    for address in [*lists, *own]:
+        client.get(address)
+
+    admin_client.post(change_url(ferry), change_form(ferry, body_en="It runs hourly."))
+    states = {address: client.get(address)["X-Page-Cache"] for address in [*lists, *own]}
+
+    # A feed entry says when it was updated (and, without a summary, begins the text): the
+    # feed goes with the article's own pages.
+    assert states == {
+        "/en/": "hit", "/en/world/": "hit", "/en/world/buses/": "hit", "/en/feed/": "miss",
+        "/en/world/ferry/": "miss", "/zh-hans/world/ferry/": "miss", "/world/ferry.md": "miss",
+    }  # fmt: skip
+    assert "It runs hourly." in client.get("/en/world/ferry/").content.decode()
+    assert "It runs hourly." in client.get("/world/ferry.md").content.decode()
 
 
 def test_a_new_title_replaces_the_old_on_every_list_at_once(client, admin_client, make_article):
