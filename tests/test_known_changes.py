@@ -101,26 +101,30 @@ def test_a_change_another_server_commits_reaches_this_process(copy, make_article
     assert page(shown).select_one("main h1").get_text() == "Ferry on time"
 
 
-def test_a_silently_dropped_listening_connection_delays_a_change_by_a_second_at_most(
-    copy, make_article, settings
-):
+@pytest.fixture
+def relay(settings):
+    """A relay the process listens for changes through, which can go silent."""
     database = connection.settings_dict
     relay = Relay((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     settings.DATABASE_LISTEN_URL = (
         f"postgres://{database['USER']}@127.0.0.1:{relay.port}/{database['NAME']}"
     )
-    try:
-        article = make_article(slug="ferry", title_en="Ferry delayed")
-        client = Client()
-        with time_machine.travel(timezone.now()) as clock:
-            client.get("/en/world/ferry/")
-            relay.silence()  # no reset, no error: the notifications simply stop coming
-            elsewhere(new_title(article.pk, "Ferry on time"))
-            clock.shift(changes.KnownChanges.CHECK_EVERY + 0.1)
-            shown = page(client.get("/en/world/ferry/"))
-            after = client.get("/en/world/ferry/")
-    finally:
-        relay.close()
+    yield relay
+    relay.close()
+
+
+def test_a_silently_dropped_listening_connection_delays_a_change_by_a_second_at_most(
+    copy, make_article, relay
+):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    client = Client()
+    with time_machine.travel(timezone.now()) as clock:
+        client.get("/en/world/ferry/")
+        relay.silence()  # no reset, no error: the notifications simply stop coming
+        elsewhere(new_title(article.pk, "Ferry on time"))
+        clock.shift(changes.KnownChanges.CHECK_EVERY + 0.1)
+        shown = page(client.get("/en/world/ferry/"))
+        after = client.get("/en/world/ferry/")
 
     assert shown.select_one("main h1").get_text() == "Ferry on time"
     assert after["X-Page-Cache"] == "hit"
@@ -170,27 +174,19 @@ def test_a_change_this_process_makes_is_known_here_at_once(copy, make_article):
 
 
 def test_a_change_this_process_makes_is_shown_here_before_its_notification_comes(
-    copy, make_article, settings
+    copy, make_article, relay
 ):
     """Until the notification comes back, the copy knows of the change only as this process's
     own: a stored page older than it is never served, from this process's memory or Redis."""
-    database = connection.settings_dict
-    relay = Relay((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
-    settings.DATABASE_LISTEN_URL = (
-        f"postgres://{database['USER']}@127.0.0.1:{relay.port}/{database['NAME']}"
-    )
-    try:
-        article = make_article(slug="ferry", title_en="Ferry delayed")
-        client = Client()
-        with time_machine.travel(timezone.now(), tick=False):  # no check of the database
-            client.get("/en/world/ferry/")
-            assert client.get("/en/world/ferry/")["X-Page-Cache"] == "hit"
-            relay.silence()  # the notification of the change below never comes
-            article.title_en = "Ferry on time"
-            revisions.save_article(article)
-            shown = client.get("/en/world/ferry/")
-    finally:
-        relay.close()
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False):  # no check of the database
+        client.get("/en/world/ferry/")
+        assert client.get("/en/world/ferry/")["X-Page-Cache"] == "hit"
+        relay.silence()  # the notification of the change below never comes
+        article.title_en = "Ferry on time"
+        revisions.save_article(article)
+        shown = client.get("/en/world/ferry/")
 
     assert page(shown).select_one("main h1").get_text() == "Ferry on time"
     assert shown["X-Page-Cache"] == "miss"
