@@ -83,10 +83,6 @@ class PageCacheMiddleware:
             if page is not None:
                 return serve(request, page, "hit")
         request.page_render = Render(reading.number, reading.site)
-        # A copy another worker stores meanwhile serves if its render began after every change
-        # this one knows of: the latest it has heard of, and (on PostgreSQL, before the
-        # notification comes back) one this process made to what the page shows.
-        newest = max(reading.number, reading.last_change)
         if not settings.PAGE_CACHE:
             return self.render(request, address, reading, state="off")
         if not store.claim(address):
@@ -94,14 +90,14 @@ class PageCacheMiddleware:
             # moment; anything else waits for that render.
             if page is not None and page.lists and changed_lately(reading.last_change):
                 return serve(request, page, "previous")
-            page = store.wait_for(address, request, newest)
-            if page is not None:
+            page = store.wait_for(address, request, reading.number)
+            if page is not None and shows_every_known_change(page):
                 return serve(request, page, "hit")
             return self.render(request, address, reading)
         try:
             # Another worker may have stored it between the look above and the claim.
-            page = store.rendered_since(address, request, newest)
-            if page is not None:
+            page = store.rendered_since(address, request, reading.number)
+            if page is not None and shows_every_known_change(page):
                 return serve(request, page, "hit")
             return self.render(request, address, reading)
         finally:
@@ -181,6 +177,14 @@ def is_current(page: StoredPage, reading: changes.Reading) -> bool:
     begun after the latest change this reading knows of is not trusted either: the record went
     back (a restored database) or this process has not heard of a change yet."""
     return reading.last_change <= page.start <= reading.number and not page.has_expired()
+
+
+def shows_every_known_change(page: StoredPage) -> bool:
+    """No change this process knows of to what ``page`` shows came after its render began. A
+    copy another worker stored began after the latest change this process has heard of; on
+    PostgreSQL, a change this process made itself is known before its notification comes back,
+    and a copy rendered before it must not be served here meanwhile."""
+    return changes.read(page.keys).last_change <= page.start
 
 
 def proven_current(request, address, entry, page, reading) -> StoredPage | None:
