@@ -231,12 +231,23 @@ def serve(request, page: StoredPage, state: str, response=None):
             shared, browser = min(shared, left), min(browser, left)
         patch_cache_control(response, public=True, max_age=browser, s_maxage=shared)
     response["X-Page-Cache"] = state
+    if not any(header in request.META for header in CONDITIONAL_HEADERS):
+        return response  # (most requests: nothing to compare, nor a date to read)
     return get_conditional_response(
         request,
         etag=response["ETag"],
         last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
         response=response,
     )
+
+
+# What makes a request conditional (RFC 9110, section 13.1), as Django reads them.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 _kept: dict = {}  # key → (the change it holds until, value), this process's own

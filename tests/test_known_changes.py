@@ -101,6 +101,21 @@ def test_a_change_another_server_commits_reaches_this_process(copy, make_article
     assert page(shown).select_one("main h1").get_text() == "Ferry on time"
 
 
+def test_the_notification_alone_brings_a_change_without_waiting_for_the_check(
+    copy, make_article, monkeypatch
+):
+    article = make_article(slug="ferry", title_en="Ferry delayed")
+    # The clock stands still: the check made once a second of it never comes.
+    with time_machine.travel(timezone.now(), tick=False):
+        before = copy.read([article.page_key]).last_change
+        # Made by another server, whose own copy knows of it at once, not this process's.
+        monkeypatch.setattr(changes, "known_changes", changes.KnownChanges())
+        elsewhere(new_title(article.pk, "Ferry on time"))
+        heard = learns_of(copy, article.page_key, before)
+
+    assert heard
+
+
 @pytest.fixture
 def relay(settings):
     """A relay the process listens for changes through, which can go silent."""
