@@ -216,7 +216,7 @@ class KnownChanges:
         # look at it ten times as much. What arrived with the reply to LISTEN, before the first
         # look, is also in the database, read after it (_listen).
         notifications = []
-        if select.select([self._listener], [], [], 0)[0]:
+        if _has_something_to_read(self._listener):
             # Read them all first: the connection is busy while its notifications are read.
             # (Looked at twice: a connection the server closed is reported only on the second.)
             notifications = [
@@ -298,6 +298,15 @@ class KnownChanges:
         if listener is not None:
             with suppress(Exception):  # it may be broken already
                 listener.close()
+
+
+def _has_something_to_read(listener) -> bool:
+    """Whether the listening connection's socket has data waiting, or was closed. (``poll``,
+    not ``select``: a process with a thousand files open may give the socket a number ``select``
+    cannot take.)"""
+    poller = select.poll()
+    poller.register(listener.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def listening_address() -> dict:
