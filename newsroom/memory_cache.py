@@ -12,9 +12,9 @@ byline and a date), so each one takes little more than what is its own: at 100,0
 article page (14.5 KB of HTML) is kept in about 1.3 KB with its headers, against about 5 KB
 compressed alone, so 12 MB holds about 9,000 of them. Reading one back, which a stored page
 costs on every request, takes about 15 µs, and storing one about 0.1 ms: zlib, with the same
-dictionary and pages as small, took twice as long to read one and half as long again to store
-one. (Each thread's compressor keeps working memory of its own, outside ``MAX_BYTES``: about a
-megabyte after compressing a sitemap.)
+dictionary and pages as small, took more than twice as long to read one and half as long again
+to store one. (Each thread's compressor keeps working memory of its own, outside ``MAX_BYTES``:
+about a megabyte after compressing a sitemap.)
 
 Configured like any cache backend::
 
